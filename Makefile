@@ -1,0 +1,48 @@
+# Front door: make run | make test | make bench | make build | make asan
+# Every target first installs missing Debian packages (scripts/setup.sh, as root).
+SHELL := /bin/bash
+BUILD ?= build
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+CORDON := $(BUILD)/release/cordon
+SHARED ?= ../shared
+
+.PHONY: all setup build run test test-release test-asan asan bench clean format
+
+all: build
+
+setup:
+	@sh scripts/setup.sh
+
+$(BUILD)/release/build.ninja: | setup
+	cmake -S . -B $(BUILD)/release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/release/build.ninja
+	cmake --build $(BUILD)/release -j $(JOBS)
+
+# The main job on the bundled example: a determination with citations.
+run: build
+	$(CORDON) check examples/shipment.json --context examples/context.json
+
+test-release: build
+	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
+	$(CORDON) cases $(SHARED)/cases tests/cases
+
+$(BUILD)/asan/build.ninja: | setup
+	cmake -S . -B $(BUILD)/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_SANITIZE=ON \
+	  -DCORDON_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
+
+# The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
+test-asan: setup $(BUILD)/asan/build.ninja
+	cmake --build $(BUILD)/asan -j $(JOBS)
+	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
+
+asan: test-asan
+
+test: test-release
+
+bench: build
+	$(BUILD)/release/bench/cordon_bench --benchmark_counters_tabular=true
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,15 @@
+# The one place every third-party dependency is found. Each comes from a Debian package
+# listed in deps/debian-packages.txt (installed by scripts/setup.sh).
+find_package(nlohmann_json 3.10 REQUIRED)     # nlohmann-json3-dev
+find_package(fmt REQUIRED)                    # libfmt-dev
+find_package(CLI11 REQUIRED)                  # libcli11-dev (apps/cli only)
+find_package(PkgConfig REQUIRED)              # pkg-config
+pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)   # libicu-dev (screening)
+find_package(SQLite3 REQUIRED)                # libsqlite3-dev (store)
+find_package(Threads REQUIRED)
+if(CORDON_BUILD_TESTS)
+  find_package(GTest REQUIRED)                # libgtest-dev, libgmock-dev
+endif()
+if(CORDON_BUILD_BENCHMARKS)
+  find_package(benchmark REQUIRED)            # libbenchmark-dev
+endif()
