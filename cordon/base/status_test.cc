@@ -37,3 +37,16 @@ TEST(SymbolTest, InternsOnce) {
 
 }  // namespace
 }  // namespace cordon
+
+#include "cordon/base/sha256.h"
+namespace cordon {
+namespace {
+TEST(Sha256Test, KnownVectors) {
+  Sha256 a;
+  EXPECT_EQ(a.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  Sha256 b;
+  b.Update("abc");
+  EXPECT_EQ(b.HexDigest(), "ba7816bf8f01cfea414140de5d2ae2223b00361a396177a9cb410ff61f2015ad");
+}
+}  // namespace
+}  // namespace cordon
