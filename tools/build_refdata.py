@@ -333,6 +333,7 @@ SEE_RE = r"§ (\d{3}\.\d+(?:\([0-9a-zA-Z]+\))*)"
 def _norm(s):
     s = s.replace("\u201c", '"').replace("\u201d", '"').replace("\u2018", "'").replace("\u2019", "'")
     s = s.replace("( ", "(")
+    s = re.sub(r"(\d[A-E]\d{3}) \.", r"\1.", s)  # "9A004 .g" -> "9A004.g"
     return " ".join(s.split())
 
 
@@ -465,6 +466,19 @@ def _group_list(s):
     return out
 
 
+# "A license is required for items controlled by this entry [for export or reexport] to X
+#  [or transfer within X] for <reason> reasons. The Commerce Country Chart is not designed
+#  to determine .. requirements for this entry. See § N of the EAR for additional information."
+NOT_CHART_RE = re.compile(
+    r"A license is required for items controlled by this entry (?:for export or reexport )?"
+    r"to (?P<to>[A-Z][A-Za-z ]+?)(?: (?:or|and) transfer within (?P<within>[A-Z][A-Za-z ]+?))?"
+    r" for (?P<why>regional stability|anti-terrorism) reasons\.? The Commerce Country Chart is "
+    r"not designed to determine (?:[A-Z]{2} )?licens(?:e|ing) requirements for this entry\. "
+    r"See (?P<cite>§§? \d{3}\.\d+(?:\([0-9a-z]+\))*(?: and \d{3}\.\d+(?:\([0-9a-z]+\))*)?) "
+    r"of the EAR for additional information\.")
+PROSE_REASON = {"regional stability": "RS", "anti-terrorism": "AT"}
+
+
 def parse_cell(cell, reason, columns, names):
     """Return a dict of the requirement's evaluable part, or None (unparsed)."""
     s = _norm(cell).strip()
@@ -486,6 +500,19 @@ def parse_cell(cell, reason, columns, names):
         if d == "worldwide":
             return {"worldwide": True, "cite": cite}
         return {"destinations": d, "cite": cite}
+    m = NOT_CHART_RE.fullmatch(re.sub(rf"^{reason} applies to entire entry\. ", "", s))
+    if m and PROSE_REASON.get(m.group("why")) == reason:
+        codes = []
+        for n in re.split(r" or | and ", m.group("to")):
+            c = names.try_code(n.strip())
+            if c is None:
+                return None
+            codes.append(c)
+        if m.group("within") and m.group("within") != m.group("to"):
+            return None
+        cites = re.sub(r"^§§? ", "", m.group("cite")).split(" and ")
+        return {"destinations": {"countries": _with_hk(codes)},
+                "cite": "; ".join("15 CFR " + c for c in cites)}
     m = re.fullmatch(rf"([A-Z][^()§]+?) \(see {SEE_RE}\)\.?", s)
     if m:
         codes = []
