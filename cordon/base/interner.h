@@ -16,6 +16,8 @@ class Symbol {
   static Symbol Intern(std::string_view text);
   // The symbol for text if it was ever interned, else the empty symbol.
   static Symbol Find(std::string_view text);
+  // The symbol with this id (ids come from id() of an interned symbol).
+  static constexpr Symbol FromId(uint32_t id) { Symbol s; s.id_ = id; return s; }
   constexpr uint32_t id() const { return id_; }
   constexpr bool empty() const { return id_ == 0; }
   std::string_view text() const;

@@ -67,6 +67,7 @@ Result<std::shared_ptr<const ReferenceData>> ReferenceData::Load(const std::stri
   auto rd = std::make_shared<ReferenceData>();
   if (!fs::is_directory(dir)) return InvalidArgument(dir + ": reference data folder not found");
   RETURN_IF_ERROR(rd->LoadCountries(dir + "/countries.json"));
+  RETURN_IF_ERROR(rd->LoadRegimes(dir + "/regimes.json"));
   // Every regime's groups: refdata/<regime>/country_groups.json and refdata/<regime>/sets.json
   std::vector<fs::path> files;
   for (auto& e : fs::recursive_directory_iterator(dir)) {
@@ -119,6 +120,26 @@ Status ReferenceData::LoadCountries(const std::string& path) {
     for (auto& r : j["regimes"]) vocab_.regimes.insert(Symbol::Intern(r.get<std::string>()).id());
   }
   return Status::Ok();
+}
+
+Status ReferenceData::LoadRegimes(const std::string& path) {
+  ASSIGN_OR_RETURN(json j, ReadJsonFile(path));
+  if (!j.contains("regimes") || !j["regimes"].is_array()) return InvalidArgument(path + ": expected a 'regimes' array");
+  for (size_t i = 0; i < j["regimes"].size(); ++i) {
+    const json& r = j["regimes"][i];
+    std::string code = Str(r, "code");
+    if (code.empty()) return InvalidArgument(path + ": regimes[" + std::to_string(i) + "].code: required");
+    Symbol s = Symbol::Intern(code);
+    vocab_.regimes.insert(s.id());
+    regime_order_.push_back(s);
+    regime_names_[s.id()] = Str(r, "name");
+  }
+  return Status::Ok();
+}
+
+std::string ReferenceData::RegimeName(Symbol r) const {
+  auto it = regime_names_.find(r.id());
+  return it == regime_names_.end() ? std::string(r.text()) : it->second;
 }
 
 Status ReferenceData::LoadGroups(const std::string& path) {

@@ -73,6 +73,9 @@ class ReferenceData {
   static Result<std::shared_ptr<const ReferenceData>> Load(const std::string& dir);
 
   const Vocabulary& vocabulary() const { return vocab_; }
+  // Regimes in the order of refdata/regimes.json, with their names.
+  const std::vector<Symbol>& regime_order() const { return regime_order_; }
+  std::string RegimeName(Symbol r) const;
   const NamedSet* FindSet(Symbol id) const;
   const std::vector<ListEntry>& list_entries() const { return list_entries_; }
   const std::vector<std::string>& files() const { return files_; }
@@ -92,6 +95,7 @@ class ReferenceData {
 
  private:
   Status LoadCountries(const std::string& path);
+  Status LoadRegimes(const std::string& path);
   Status LoadGroups(const std::string& path);
   Status LoadChart(const std::string& path);
   Status LoadCcl(const std::string& path);
@@ -100,6 +104,8 @@ class ReferenceData {
   Tri ColumnMarked(Symbol column, Symbol country, Date date) const;
 
   Vocabulary vocab_;
+  std::vector<Symbol> regime_order_;
+  std::unordered_map<uint32_t, std::string> regime_names_;
   std::unordered_map<uint32_t, std::string> country_names_;
   std::unordered_map<uint32_t, NamedSet> sets_;
   std::unordered_map<uint32_t, std::vector<Symbol>> chart_rows_;  // country → marked columns

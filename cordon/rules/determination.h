@@ -1,0 +1,86 @@
+// Determination: what the engine answers (contract §3), as compact values that
+// point at rules and reference data. Rendering to JSON or text is separate
+// (engine/render.h) so that evaluation allocates nothing once warmed up.
+#ifndef CORDON_RULES_DETERMINATION_H_
+#define CORDON_RULES_DETERMINATION_H_
+
+#include <string>
+#include <vector>
+
+#include "cordon/model/transaction.h"
+#include "cordon/rules/program.h"
+#include "cordon/rules/rule_set.h"
+
+namespace cordon {
+
+enum class LicenceState : uint8_t { kNone, kValid, kNotYetValid, kExpired, kRevoked, kSuspended, kExhausted, kNotCovering };
+const char* LicenceStateName(LicenceState s);
+
+struct Reason {
+  int rule = -1;      // index into RuleSet::rules()
+  int unit = -1;      // index into EvalInput::units; -1 for the transaction as a whole
+  Outcome outcome = Outcome::kUndetermined;
+  ReviewPolicy policy = ReviewPolicy::kNone;
+  int overcome_by = -1;                 // exception rule that overcame it
+  const License* licence = nullptr;     // the licence held for it
+  LicenceState licence_state = LicenceState::kNone;
+  const ChartRow* rows[4] = {};
+  int n_rows = 0;
+  const ListEntry* entries[4] = {};
+  int n_entries = 0;
+  rules::MissingRef missing[6];
+  int n_missing = 0;
+};
+
+struct TraceStep {
+  int rule = -1;
+  int unit = -1;
+  Tri result = Tri::kUnknown;
+};
+
+struct MissingFact {
+  rules::MissingRef ref;
+  int unit = -1;
+  int rule = -1;
+};
+
+struct Jurisdiction {
+  Symbol regime;
+  int regime_index = 0;
+  Outcome outcome = Outcome::kNotSubject;
+  ReviewPolicy policy = ReviewPolicy::kNone;
+  Tri subject = Tri::kFalse;     // any item subject to the regime
+  bool reached = false;          // the regime reaches the act (items or persons)
+  std::vector<Reason> subject_because;  // scope rules that fired
+  std::vector<Reason> not_reached;      // scope rules that did not, with their 'else' text
+  std::vector<Reason> classified;       // classification rules that fired
+  std::vector<Reason> reasons;          // requirements that fired or are undetermined
+  std::vector<Reason> exceptions;       // exception rules that fired
+  std::vector<MissingFact> missing;
+  bool rests_on_unverified = false;
+  void Clear() {
+    outcome = Outcome::kNotSubject;
+    policy = ReviewPolicy::kNone;
+    subject = Tri::kFalse;
+    reached = false;
+    subject_because.clear();
+    not_reached.clear();
+    classified.clear();
+    reasons.clear();
+    exceptions.clear();
+    missing.clear();
+    rests_on_unverified = false;
+  }
+};
+
+struct Determination {
+  Outcome overall = Outcome::kNotSubject;
+  bool hold = false;
+  std::vector<Jurisdiction> jurisdictions;
+  std::vector<TraceStep> trace;
+  std::vector<std::string> notes;  // input-level observations (unknown licence ids, stated vs computed)
+};
+
+}  // namespace cordon
+
+#endif  // CORDON_RULES_DETERMINATION_H_

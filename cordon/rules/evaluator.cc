@@ -1,0 +1,324 @@
+#include "cordon/rules/evaluator.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cordon {
+
+const char* LicenceStateName(LicenceState s) {
+  switch (s) {
+    case LicenceState::kNone: return "none";
+    case LicenceState::kValid: return "valid";
+    case LicenceState::kNotYetValid: return "not yet valid";
+    case LicenceState::kExpired: return "expired";
+    case LicenceState::kRevoked: return "revoked";
+    case LicenceState::kSuspended: return "suspended";
+    case LicenceState::kExhausted: return "exhausted";
+    case LicenceState::kNotCovering: return "does not cover this act";
+  }
+  return "?";
+}
+
+namespace {
+
+ReviewPolicy Stricter(ReviewPolicy a, ReviewPolicy b) { return a > b ? a : b; }
+
+// The entry's policy text on `d`, after any dated change.
+const std::string& EntryPolicyText(const ListEntry& e, Date d) {
+  const std::string* text = &e.review_policy;
+  Date best = Date::Min();
+  for (const auto& h : e.history) {
+    if (h.review_policy && h.from <= d && best <= h.from) {
+      text = &*h.review_policy;
+      best = h.from;
+    }
+  }
+  return *text;
+}
+
+std::string Fold(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+}  // namespace
+
+Reason Evaluator::MakeReason(int rule, int unit, const rules::Frame& f) {
+  Reason r;
+  r.rule = rule;
+  r.unit = unit;
+  for (int i = 0; i < f.n_rows && r.n_rows < 4; ++i) r.rows[r.n_rows++] = f.rows[i];
+  for (int i = 0; i < f.n_entries && r.n_entries < 4; ++i) r.entries[r.n_entries++] = f.entries[i];
+  for (int i = 0; i < f.n_missing && r.n_missing < 6; ++i) r.missing[r.n_missing++] = f.missing[i];
+  return r;
+}
+
+ReviewPolicy Evaluator::PolicyFor(const Rule& r, rules::Frame& f, Reason* reason) {
+  const rules::Program& prog = rules_.program();
+  auto run_cases = [&](const std::vector<Rule::PolicyCase>& cases) {
+    for (size_t i = 0; i < cases.size(); ++i) {
+      if (cases[i].when < 0) return cases[i].policy;
+      Tri t = prog.Truth(cases[i].when, f);
+      if (t == Tri::kTrue) return cases[i].policy;
+      if (t == Tri::kUnknown) {
+        // Fail closed: the strictest policy this case or a later one could give.
+        ReviewPolicy strict = cases[i].policy;
+        for (size_t k = i + 1; k < cases.size(); ++k) strict = Stricter(strict, cases[k].policy);
+        for (int m = 0; m < f.n_missing && reason->n_missing < 6; ++m) reason->missing[reason->n_missing++] = f.missing[m];
+        return strict;
+      }
+    }
+    return ReviewPolicy::kNone;
+  };
+  if (r.policy_from_entry && reason->n_entries > 0) {
+    ReviewPolicy p = ReviewPolicy::kNone;
+    for (int i = 0; i < reason->n_entries; ++i) {
+      const ListEntry& e = *reason->entries[i];
+      const auto* structured = rules_.EntryPolicy(e);
+      ReviewPolicy ep = structured ? run_cases(*structured) : ParseReviewPolicy(EntryPolicyText(e, f.in->date));
+      p = Stricter(p, ep);
+    }
+    if (p != ReviewPolicy::kNone) return p;
+  }
+  return run_cases(r.policy);
+}
+
+void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in,
+                              Jurisdiction* j) {
+  if (licences.empty()) return;
+  for (Reason& reason : j->reasons) {
+    if (reason.outcome != Outcome::kLicenseRequired) continue;
+    const rules::UnitView* unit = reason.unit >= 0 ? &in.units[reason.unit] : nullptr;
+    for (const License* l : licences) {
+      if (l->regime != j->regime) continue;
+      // Does it cover this act? Items by classification (or item id), destination, parties.
+      bool item_ok = l->items.empty();
+      if (unit && unit->item) {
+        Symbol cls = unit->derived_by[j->regime_index] >= 0 ? unit->derived_class[j->regime_index]
+                                                            : unit->item->ClassificationFor(j->regime);
+        for (const auto& li : l->items) {
+          if (li == unit->item->id || (!cls.empty() && EccnUnder(cls.text(), li))) item_ok = true;
+        }
+      }
+      bool dest_ok = l->destinations.empty() ||
+                     std::find(l->destinations.begin(), l->destinations.end(), in.tx->destination) != l->destinations.end();
+      bool party_ok = l->parties.empty();
+      for (const auto& lp : l->parties) {
+        for (const auto& p : in.tx->parties) party_ok = party_ok || Fold(lp) == Fold(p.name);
+      }
+      LicenceState state;
+      if (!item_ok || !dest_ok || !party_ok) {
+        state = LicenceState::kNotCovering;
+      } else if (l->issued && in.date < *l->issued) {
+        state = LicenceState::kNotYetValid;
+      } else if (l->revoked && !(in.date < *l->revoked)) {
+        state = LicenceState::kRevoked;
+      } else if (l->suspended && !(in.date < *l->suspended)) {
+        state = LicenceState::kSuspended;
+      } else if (l->expires && *l->expires < in.date) {
+        state = LicenceState::kExpired;
+      } else if (l->max_value && unit && unit->item && unit->item->unit_value &&
+                 (l->used_value ? l->used_value->amount : 0) +
+                         unit->item->unit_value->amount * unit->item->quantity.value_or(1) >
+                     l->max_value->amount) {
+        state = LicenceState::kExhausted;
+      } else {
+        state = LicenceState::kValid;
+      }
+      // Keep the most telling licence: a valid one, else one that covers but cannot authorise.
+      if (state == LicenceState::kValid) {
+        reason.licence = l;
+        reason.licence_state = state;
+        reason.outcome = Outcome::kAuthorized;
+        break;
+      }
+      if (state != LicenceState::kNotCovering || reason.licence == nullptr) {
+        reason.licence = l;
+        reason.licence_state = state;
+      }
+    }
+  }
+}
+
+void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<const License*>& licences,
+                               Jurisdiction* j, Determination* out) {
+  const rules::Program& prog = rules_.program();
+  const auto& all = rules_.rules();
+  const std::vector<int>& active = rules_.InForce(ri, in.date);
+  rules::Frame& f = frame_;
+  f.in = &in;
+  j->regime = rules_.regimes()[ri];
+  j->regime_index = ri;
+  bool reach_unknown = false;
+  auto trace = [&](int rule, int unit, Tri t) {
+    if (options_.trace) out->trace.push_back(TraceStep{rule, unit, t});
+  };
+  auto add_missing = [&](const Reason& r) {
+    for (int i = 0; i < r.n_missing; ++i) {
+      bool dup = false;
+      for (const auto& m : j->missing) {
+        dup = dup || (m.ref.fact == r.missing[i].fact && m.ref.arg == r.missing[i].arg &&
+                      m.ref.party == r.missing[i].party && m.unit == r.unit);
+      }
+      if (!dup) j->missing.push_back(MissingFact{r.missing[i], r.unit, r.rule});
+    }
+  };
+  auto note_unverified = [&](int rule) {
+    if (!all[rule].verified) j->rests_on_unverified = true;
+  };
+
+  // Classification, then scope, per unit.
+  for (size_t u = 0; u < in.units.size(); ++u) {
+    rules::UnitView& unit = in.units[u];
+    f.unit = &unit;
+    unit.derived_by[ri] = -1;
+    Tri subject = Tri::kFalse;
+    for (int idx : active) {
+      const Rule& r = all[idx];
+      if (r.stage > Stage::kScope) break;
+      f.Reset();
+      Tri t = prog.Truth(r.condition, f);
+      trace(idx, static_cast<int>(u), t);
+      if (r.effect == Effect::kClassify) {
+        if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
+          unit.derived_by[ri] = idx;
+          unit.derived_class[ri] = r.classify_as;
+          j->classified.push_back(MakeReason(idx, static_cast<int>(u), f));
+          note_unverified(idx);
+        }
+        continue;
+      }
+      // Scope rules.
+      if (t == Tri::kTrue) {
+        Reason reason = MakeReason(idx, static_cast<int>(u), f);
+        reason.outcome = Outcome::kNoLicenseRequired;
+        j->subject_because.push_back(reason);
+        note_unverified(idx);
+        if (r.effect == Effect::kSubject) subject = Tri::kTrue;
+        j->reached = true;
+      } else if (t == Tri::kUnknown) {
+        Reason reason = MakeReason(idx, static_cast<int>(u), f);
+        reason.outcome = Outcome::kUndetermined;
+        j->not_reached.push_back(reason);
+        if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
+        reach_unknown = true;
+      } else if (!r.otherwise.empty()) {
+        bool dup = false;
+        for (const auto& n : j->not_reached) dup = dup || n.rule == idx;
+        if (!dup) {
+          Reason reason = MakeReason(idx, static_cast<int>(u), f);
+          reason.outcome = Outcome::kNotSubject;
+          j->not_reached.push_back(reason);
+        }
+      }
+    }
+    unit.subject[ri] = subject;
+    if (subject == Tri::kUnknown) {
+      // Only now do the scope rules' missing facts matter: nothing else decided the item.
+      for (const Reason& n : j->not_reached) {
+        if (n.unit == static_cast<int>(u) && n.outcome == Outcome::kUndetermined) add_missing(n);
+      }
+    }
+    if (subject == Tri::kTrue) j->subject = Tri::kTrue;
+    else if (subject == Tri::kUnknown && j->subject == Tri::kFalse) j->subject = Tri::kUnknown;
+  }
+  if (!j->reached && !reach_unknown) {
+    j->outcome = Outcome::kNotSubject;
+    return;
+  }
+  if (!j->reached) {
+    for (const Reason& n : j->not_reached) {
+      if (n.outcome == Outcome::kUndetermined) add_missing(n);
+    }
+  }
+
+  // Requirements.
+  for (size_t u = 0; u < in.units.size(); ++u) {
+    f.unit = &in.units[u];
+    for (int idx : active) {
+      const Rule& r = all[idx];
+      if (r.stage <= Stage::kScope || r.effect != Effect::kRequirement) continue;
+      f.Reset();
+      Tri t = prog.Truth(r.condition, f);
+      trace(idx, static_cast<int>(u), t);
+      if (t == Tri::kFalse) continue;
+      Reason reason = MakeReason(idx, static_cast<int>(u), f);
+      if (t == Tri::kTrue) {
+        reason.outcome = r.outcome;
+        reason.n_missing = 0;
+        if (r.outcome == Outcome::kLicenseRequired || r.outcome == Outcome::kProhibited) {
+          reason.policy = PolicyFor(r, f, &reason);
+        }
+        note_unverified(idx);
+      } else {
+        reason.outcome = Outcome::kUndetermined;
+      }
+      add_missing(reason);
+      j->reasons.push_back(reason);
+    }
+  }
+
+  // Exceptions overcome the requirements that allow them.
+  for (size_t u = 0; u < in.units.size(); ++u) {
+    f.unit = &in.units[u];
+    for (int idx : active) {
+      const Rule& ex = all[idx];
+      if (ex.effect != Effect::kException) continue;
+      f.Reset();
+      Tri t = prog.Truth(ex.condition, f);
+      trace(idx, static_cast<int>(u), t);
+      if (t != Tri::kTrue) continue;
+      bool used = false;
+      for (Reason& reason : j->reasons) {
+        if (reason.unit != static_cast<int>(u) || reason.outcome != Outcome::kLicenseRequired) continue;
+        const Rule& req = all[reason.rule];
+        if (req.exceptions_none) continue;
+        bool allowed = false;
+        for (Symbol e : req.exceptions) allowed = allowed || ex.id.rfind(e.text(), 0) == 0;
+        bool overcomes = false;
+        for (Symbol o : ex.overcomes) overcomes = overcomes || req.id.rfind(o.text(), 0) == 0;
+        if (allowed && overcomes) {
+          reason.overcome_by = idx;
+          reason.outcome = Outcome::kGeneralAuthorization;
+          used = true;
+        }
+      }
+      if (used) {
+        j->exceptions.push_back(MakeReason(idx, static_cast<int>(u), f));
+        note_unverified(idx);
+      }
+    }
+  }
+
+  ApplyLicences(licences, in, j);
+
+  Outcome o = j->reached ? Outcome::kNoLicenseRequired : Outcome::kUndetermined;
+  bool any = false;
+  for (const Reason& r : j->reasons) {
+    if (!any || r.outcome > o) o = r.outcome;
+    any = true;
+    if (r.outcome == Outcome::kLicenseRequired || r.outcome == Outcome::kProhibited) j->policy = Stricter(j->policy, r.policy);
+  }
+  // Fired requirements decide; unknown reach alone leaves the answer undetermined.
+  if (any && !j->reached && o < Outcome::kUndetermined) o = Outcome::kUndetermined;
+  if (!j->reached && reach_unknown && o < Outcome::kUndetermined) o = Outcome::kUndetermined;
+  j->outcome = o;
+}
+
+void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out) {
+  out->trace.clear();
+  out->jurisdictions.resize(rules_.regimes().size());
+  out->overall = Outcome::kNotSubject;
+  for (size_t ri = 0; ri < rules_.regimes().size(); ++ri) {
+    Jurisdiction& j = out->jurisdictions[ri];
+    j.Clear();
+    EvaluateRegime(static_cast<int>(ri), in, licences, &j, out);
+    if (j.outcome > out->overall) out->overall = j.outcome;
+  }
+  out->hold = out->overall >= Outcome::kUndetermined;
+}
+
+}  // namespace cordon

@@ -1,0 +1,44 @@
+// Evaluator: runs the rule set over one prepared transaction, regime by regime,
+// stage by stage (docs/architecture.md), into a Determination.
+//
+// Thread-compatible: one Evaluator per thread; the RuleSet it reads is shared.
+// Evaluate() reuses the Determination's buffers, so a warmed-up evaluator
+// allocates nothing.
+#ifndef CORDON_RULES_EVALUATOR_H_
+#define CORDON_RULES_EVALUATOR_H_
+
+#include <vector>
+
+#include "cordon/rules/determination.h"
+#include "cordon/rules/program.h"
+#include "cordon/rules/rule_set.h"
+
+namespace cordon {
+
+struct EvaluatorOptions {
+  bool trace = true;  // record every rule evaluated (rule, item, result)
+};
+
+class Evaluator {
+ public:
+  Evaluator(const RuleSet& rules, EvaluatorOptions options = {}) : rules_(rules), options_(options) {}
+
+  // REQUIRES: `in` prepared (units, parties with their list matches, facility, date);
+  // `licences` are the licences the transaction names, resolved from the context.
+  void Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out);
+
+ private:
+  void EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<const License*>& licences, Jurisdiction* j,
+                      Determination* out);
+  ReviewPolicy PolicyFor(const Rule& r, rules::Frame& f, Reason* reason);
+  void ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in, Jurisdiction* j);
+  Reason MakeReason(int rule, int unit, const rules::Frame& f);
+
+  const RuleSet& rules_;
+  EvaluatorOptions options_;
+  rules::Frame frame_;
+};
+
+}  // namespace cordon
+
+#endif  // CORDON_RULES_EVALUATOR_H_

@@ -1,0 +1,870 @@
+#include "cordon/rules/program.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+namespace cordon::rules {
+namespace {
+
+struct FactDef {
+  const char* name;
+  Fact fact;
+  Type type;
+};
+
+// Transaction and item facts by name. Party fields are resolved separately.
+constexpr FactDef kFacts[] = {
+    {"date", Fact::kDate, Type::kDate},
+    {"activity", Fact::kActivity, Type::kSym},
+    {"ship_from", Fact::kShipFrom, Type::kSym},
+    {"destination", Fact::kDestination, Type::kSym},
+    {"route", Fact::kRoute, Type::kList},
+    {"end_use.purpose", Fact::kPurpose, Type::kList},
+    {"facility.country", Fact::kFacCountry, Type::kSym},
+    {"facility.headquarters", Fact::kFacHq, Type::kSym},
+    {"facility.ic", Fact::kFacIc, Type::kSym},
+    {"facility.node_nm", Fact::kFacNode, Type::kNum},
+    {"facility.non_planar", Fact::kFacNonPlanar, Type::kBool},
+    {"facility.nand_layers", Fact::kFacNandLayers, Type::kNum},
+    {"facility.dram_half_pitch_nm", Fact::kFacDramHp, Type::kNum},
+    {"facility.dram_cell_area_um2", Fact::kFacDramCell, Type::kNum},
+    {"facility.dram_density_gb_mm2", Fact::kFacDramDensity, Type::kNum},
+    {"service.task", Fact::kServiceTask, Type::kSym},
+    {"knowledge.informed", Fact::kKnowInformed, Type::kList},
+    {"knowledge.aware", Fact::kKnowAware, Type::kList},
+    {"knowledge.suspects", Fact::kKnowSuspects, Type::kList},
+    {"item.kind", Fact::kItemKind, Type::kSym},
+    {"item.made_in", Fact::kItemMadeIn, Type::kSym},
+    {"item.value", Fact::kItemValue, Type::kNum},
+    {"item.quantity", Fact::kItemQuantity, Type::kNum},
+    {"item.us_content_pct", Fact::kItemUsContentPct, Type::kNum},
+    {"item.contains_us_ic", Fact::kItemContainsUsIc, Type::kBool},
+    {"item.contains_fdp_ic", Fact::kItemContainsFdpIc, Type::kBool},
+    {"item.report_filed", Fact::kItemReportFiled, Type::kBool},
+    {"item.us_technology", Fact::kItemUsTech, Type::kList},
+    {"item.us_software", Fact::kItemUsSw, Type::kList},
+    {"item.plant_us_origin", Fact::kItemPlantUsOrigin, Type::kBool},
+    {"item.plant_us_technology", Fact::kItemPlantUsTech, Type::kList},
+    {"item.plant_us_software", Fact::kItemPlantUsSw, Type::kList},
+    {"item.subject", Fact::kItemSubject, Type::kBool},
+    {"item.is_equipment", Fact::kItemIsEquipment, Type::kBool},
+    {"item.technology_origin", Fact::kItemTechOrigin, Type::kList},
+};
+
+struct PartyFieldDef {
+  const char* name;
+  Fact fact;
+  Type type;
+};
+
+constexpr PartyFieldDef kPartyFields[] = {
+    {"role", Fact::kPartyRole, Type::kSym},
+    {"name", Fact::kPartyName, Type::kSym},
+    {"country", Fact::kPartyCountry, Type::kSym},
+    {"headquarters", Fact::kPartyHq, Type::kSym},
+    {"type", Fact::kPartyType, Type::kSym},
+    {"nationalities", Fact::kPartyNationalities, Type::kList},
+    {"permanent_resident_of", Fact::kPartyPermRes, Type::kSym},
+    {"located_in", Fact::kPartyLocatedIn, Type::kSym},
+    {"specific_category", Fact::kPartySpecificCategory, Type::kBool},
+    {"employer.headquarters", Fact::kPartyEmployerHq, Type::kSym},
+    {"employer.country", Fact::kPartyEmployerCountry, Type::kSym},
+    {"employer.owned_by_d5_share", Fact::kPartyEmployerD5Share, Type::kNum},
+};
+
+Val Bool(bool b) { Val v; v.k = Val::kBool; v.b = b; return v; }
+Val Num(double n) { Val v; v.k = Val::kNum; v.n = n; return v; }
+Val Sym(Symbol s) { Val v; v.k = Val::kSym; v.sym = s.id(); return v; }
+Val List(const std::vector<Symbol>& l) { Val v; v.k = Val::kList; v.lp = l.data(); v.ln = static_cast<uint32_t>(l.size()); return v; }
+Val DateVal(Date d) { Val v; v.k = Val::kDate; v.date = d.days(); return v; }
+Tri ToTri(const Val& v) { return v.k == Val::kBool ? (v.b ? Tri::kTrue : Tri::kFalse) : Tri::kUnknown; }
+Val FromTri(Tri t) { return t == Tri::kUnknown ? Val{} : Bool(t == Tri::kTrue); }
+
+bool ListHas(const Val& l, uint32_t sym) {
+  for (uint32_t i = 0; i < l.ln; ++i) {
+    if (l.lp[i].id() == sym) return true;
+  }
+  return false;
+}
+
+// A listed entry is in force on `d` when added on or before it and not yet removed.
+bool EntryInForce(const ListEntry& e, Date d) {
+  if (e.added && d < *e.added) return false;
+  if (e.removed && !(d < *e.removed)) return false;
+  return true;
+}
+
+bool EntryHasFootnote(const ListEntry& e, Date d, int footnote) {
+  const std::vector<int>* fn = &e.footnotes;
+  // The latest history change on or before d that sets footnotes wins.
+  Date best = Date::Min();
+  for (const auto& h : e.history) {
+    if (h.footnotes && h.from <= d && best <= h.from) {
+      fn = &*h.footnotes;
+      best = h.from;
+    }
+  }
+  return std::find(fn->begin(), fn->end(), footnote) != fn->end();
+}
+
+}  // namespace
+
+const char* TypeName(Type t) {
+  switch (t) {
+    case Type::kBool: return "boolean";
+    case Type::kNum: return "number";
+    case Type::kSym: return "string";
+    case Type::kDate: return "date";
+    case Type::kList: return "list";
+    case Type::kSet: return "set";
+    case Type::kParty: return "party";
+    case Type::kAny: return "spec value";
+  }
+  return "?";
+}
+
+const char* Program::FactName(Fact f) {
+  for (const auto& d : kFacts) {
+    if (d.fact == f) return d.name;
+  }
+  for (const auto& d : kPartyFields) {
+    if (d.fact == f) return d.name;
+  }
+  if (f == Fact::kItemClass) return "item.class.<REGIME>";
+  if (f == Fact::kItemSpec) return "item.spec.<name>";
+  return "?";
+}
+
+int Program::RegimeIndex(Symbol r) const {
+  for (size_t i = 0; i < regimes_.size(); ++i) {
+    if (regimes_[i] == r) return static_cast<int>(i);
+  }
+  return -1;
+}
+
+Status Program::TypeError(const Expr& e, const std::string& m) const {
+  return InvalidArgument(e.pos.ToString() + ": " + m);
+}
+
+Status Program::AddSet(const SetDecl& s) {
+  if (sets_.count(s.name) || refdata_->FindSet(Symbol::Intern(s.name))) {
+    return InvalidArgument(s.pos.ToString() + ": set '" + s.name + "' is defined twice");
+  }
+  NamedSet set;
+  set.id = Symbol::Intern(s.name);
+  set.cite = s.cite;
+  set.eccn_hierarchy = s.kind == "eccn";
+  for (const auto& m : s.members) {
+    if (s.kind == "countries" && !refdata_->vocabulary().IsCountry(Symbol::Intern(m))) {
+      return InvalidArgument(s.pos.ToString() + ": set '" + s.name + "': '" + m + "' is not an ISO 3166-1 country code");
+    }
+    set.members.push_back({Symbol::Intern(m), DateInterval{}});
+  }
+  sets_[s.name] = std::move(set);
+  return Status::Ok();
+}
+
+Status Program::AddDefine(const DefineDecl& d) {
+  if (defines_.count(d.name)) return InvalidArgument(d.pos.ToString() + ": '" + d.name + "' is defined twice");
+  defines_[d.name] = &d;
+  return Status::Ok();
+}
+
+const NamedSet* Program::FindSet(Symbol id) const {
+  auto it = sets_.find(std::string(id.text()));
+  if (it != sets_.end()) return &it->second;
+  return refdata_->FindSet(id);
+}
+
+Result<int> Program::Compile(const Expr& e, Type want) {
+  Scope scope;
+  ASSIGN_OR_RETURN(int n, CompileNode(e, scope, 0));
+  if (nodes_[n].type != want) {
+    return TypeError(e, std::string("expected a ") + TypeName(want) + " condition, this is a " + TypeName(nodes_[n].type));
+  }
+  return n;
+}
+
+Result<int> Program::CompileName(const Expr& e, Scope& scope) {
+  const std::string& name = e.text;
+  Node n{};
+  n.line = e.pos.line;
+  n.col = e.pos.col;
+  if (name == "item.subject") {
+    n.op = Op::kFact;
+    n.fact = Fact::kItemSubject;
+    n.type = Type::kBool;
+    n.sym = static_cast<uint32_t>(current_regime_);
+    return Push(n);
+  }
+  for (const auto& d : kFacts) {
+    if (name == d.name) {
+      n.op = Op::kFact;
+      n.fact = d.fact;
+      n.type = d.type;
+      return Push(n);
+    }
+  }
+  if (name.rfind("item.class.", 0) == 0) {
+    Symbol regime = Symbol::Intern(name.substr(11));
+    if (RegimeIndex(regime) < 0) return TypeError(e, "unknown regime in '" + name + "'");
+    n.op = Op::kFact;
+    n.fact = Fact::kItemClass;
+    n.type = Type::kSym;
+    n.sym = regime.id();
+    return Push(n);
+  }
+  if (name.rfind("item.spec.", 0) == 0 && name.size() > 10) {
+    n.op = Op::kFact;
+    n.fact = Fact::kItemSpec;
+    n.type = Type::kAny;
+    n.sym = Symbol::Intern(name.substr(10)).id();
+    return Push(n);
+  }
+  // A party variable, alone or with a field: p, p.country, exporter.headquarters, performer.nationalities
+  std::string var = name.substr(0, name.find('.'));
+  std::string field = name.find('.') == std::string::npos ? "" : name.substr(name.find('.') + 1);
+  int slot = -100;
+  for (size_t i = 0; i < scope.vars.size(); ++i) {
+    if (scope.vars[i] == var) slot = static_cast<int>(i);
+  }
+  if (var == "exporter") slot = -1;
+  if (var == "performer") slot = -2;
+  if (slot != -100) {
+    Node pv{};
+    pv.op = Op::kPartyVar;
+    pv.type = Type::kParty;
+    pv.slot = slot;
+    pv.line = n.line;
+    pv.col = n.col;
+    int pvi = Push(pv);
+    if (field.empty()) return pvi;
+    for (const auto& d : kPartyFields) {
+      if (field == d.name) {
+        n.op = Op::kPartyField;
+        n.fact = d.fact;
+        n.type = d.type;
+        n.a = pvi;
+        return Push(n);
+      }
+    }
+    return TypeError(e, "a party has no field '" + field + "'");
+  }
+  // A definition.
+  auto dn = define_nodes_.find(name);
+  if (dn != define_nodes_.end()) return dn->second;
+  auto def = defines_.find(name);
+  if (def != defines_.end()) {
+    if (std::find(define_stack_.begin(), define_stack_.end(), name) != define_stack_.end()) {
+      return TypeError(e, "definition '" + name + "' refers to itself");
+    }
+    define_stack_.push_back(name);
+    Scope fresh;
+    auto r = CompileNode(*def->second->body, fresh, 0);
+    define_stack_.pop_back();
+    if (!r.ok()) return r.status();
+    define_nodes_[name] = *r;
+    return *r;
+  }
+  return TypeError(e, "unknown name '" + name + "' (not a fact, a party field or a definition; see docs/rules.md)");
+}
+
+Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
+  const std::string& fn = e.text;
+  std::vector<int> args;
+  for (const auto& a : e.args) {
+    ASSIGN_OR_RETURN(int ai, CompileNode(*a, scope, depth + 1));
+    args.push_back(ai);
+  }
+  auto want = [&](size_t n) -> Status {
+    if (args.size() != n) {
+      return TypeError(e, fn + "() takes " + std::to_string(n) + " argument" + (n == 1 ? "" : "s") + ", got " +
+                              std::to_string(args.size()));
+    }
+    return Status::Ok();
+  };
+  auto type_of = [&](size_t i) { return nodes_[args[i]].type; };
+  Node n{};
+  n.line = e.pos.line;
+  n.col = e.pos.col;
+  n.type = Type::kBool;
+  if (fn == "known") {
+    RETURN_IF_ERROR(want(1));
+    n.op = Op::kKnown;
+    n.a = args[0];
+  } else if (fn == "chart_requires") {
+    RETURN_IF_ERROR(want(2));
+    if (type_of(0) != Type::kSym || type_of(1) != Type::kSym) {
+      return TypeError(e, "chart_requires(eccn, country) takes two strings");
+    }
+    n.op = Op::kChartRequires;
+    n.a = args[0];
+    n.b = args[1];
+  } else if (fn == "listed" || fn == "footnote") {
+    RETURN_IF_ERROR(want(fn == "listed" ? 2 : 3));
+    if (type_of(0) != Type::kParty) return TypeError(e, fn + "() takes a party first (p, exporter, performer)");
+    if (e.args[1]->kind != Expr::Kind::kStr) return TypeError(e, fn + "() takes the list id as a string, e.g. \"US.EL\"");
+    n.op = fn == "listed" ? Op::kListed : Op::kFootnote;
+    n.a = args[0];
+    n.sym = Symbol::Intern(e.args[1]->text).id();
+    if (fn == "footnote") {
+      if (e.args[2]->kind != Expr::Kind::kNum) return TypeError(e, "footnote() takes the footnote number third");
+      n.num = e.args[2]->number;
+    }
+  } else if (fn == "intersects") {
+    RETURN_IF_ERROR(want(2));
+    if (type_of(0) != Type::kList) return TypeError(e, "intersects(list, set) takes a list first");
+    if (type_of(1) != Type::kList && type_of(1) != Type::kSet) return TypeError(e, "intersects(list, set) takes a set or list second");
+    n.op = Op::kIntersects;
+    n.a = args[0];
+    n.b = args[1];
+  } else if (fn == "count") {
+    RETURN_IF_ERROR(want(1));
+    if (type_of(0) != Type::kList) return TypeError(e, "count() takes a list");
+    n.op = Op::kCount;
+    n.type = Type::kNum;
+    n.a = args[0];
+  } else {
+    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count)");
+  }
+  return Push(n);
+}
+
+Result<int> Program::CompileNode(const Expr& e, Scope& scope, int depth) {
+  if (depth > 64) return TypeError(e, "expression nested too deeply");
+  Node n{};
+  n.line = e.pos.line;
+  n.col = e.pos.col;
+  switch (e.kind) {
+    case Expr::Kind::kNum:
+      n.op = Op::kConstNum;
+      n.type = Type::kNum;
+      n.num = e.number;
+      return Push(n);
+    case Expr::Kind::kStr:
+      n.op = Op::kConstSym;
+      n.type = Type::kSym;
+      n.sym = Symbol::Intern(e.text).id();
+      return Push(n);
+    case Expr::Kind::kBool:
+      n.op = Op::kConstBool;
+      n.type = Type::kBool;
+      n.num = e.flag ? 1 : 0;
+      return Push(n);
+    case Expr::Kind::kDate: {
+      auto d = Date::Parse(e.text);
+      if (!d.ok()) return TypeError(e, d.status().message());
+      n.op = Op::kConstDate;
+      n.type = Type::kDate;
+      n.num = d->days();
+      return Push(n);
+    }
+    case Expr::Kind::kSetRef: {
+      const NamedSet* s = FindSet(Symbol::Intern(e.text));
+      if (!s) return TypeError(e, "unknown set '@" + e.text + "'");
+      n.op = Op::kSetRef;
+      n.type = Type::kSet;
+      n.set = s;
+      return Push(n);
+    }
+    case Expr::Kind::kList: {
+      std::vector<Symbol> l;
+      for (const auto& a : e.args) l.push_back(Symbol::Intern(a->text));
+      lists_.push_back(std::move(l));
+      n.op = Op::kConstList;
+      n.type = Type::kList;
+      n.list = static_cast<int>(lists_.size() - 1);
+      return Push(n);
+    }
+    case Expr::Kind::kName:
+      return CompileName(e, scope);
+    case Expr::Kind::kCall:
+      return CompileCall(e, scope, depth);
+    case Expr::Kind::kOr:
+    case Expr::Kind::kAnd: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      ASSIGN_OR_RETURN(int b, CompileNode(*e.args[1], scope, depth + 1));
+      if (nodes_[a].type != Type::kBool || nodes_[b].type != Type::kBool) {
+        return TypeError(e, std::string("'") + (e.kind == Expr::Kind::kOr ? "or" : "and") + "' joins booleans; got " +
+                                TypeName(nodes_[a].type) + " and " + TypeName(nodes_[b].type));
+      }
+      n.op = e.kind == Expr::Kind::kOr ? Op::kOr : Op::kAnd;
+      n.type = Type::kBool;
+      n.a = a;
+      n.b = b;
+      return Push(n);
+    }
+    case Expr::Kind::kNot: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      if (nodes_[a].type != Type::kBool) return TypeError(e, std::string("'not' takes a boolean, got ") + TypeName(nodes_[a].type));
+      n.op = Op::kNot;
+      n.type = Type::kBool;
+      n.a = a;
+      return Push(n);
+    }
+    case Expr::Kind::kNeg: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      if (nodes_[a].type != Type::kNum) return TypeError(e, "'-' takes a number");
+      n.op = Op::kNeg;
+      n.type = Type::kNum;
+      n.a = a;
+      return Push(n);
+    }
+    case Expr::Kind::kArith: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      ASSIGN_OR_RETURN(int b, CompileNode(*e.args[1], scope, depth + 1));
+      auto numeric = [](Type t) { return t == Type::kNum || t == Type::kAny; };
+      if (!numeric(nodes_[a].type) || !numeric(nodes_[b].type)) {
+        return TypeError(e, std::string("arithmetic takes numbers; got ") + TypeName(nodes_[a].type) + " and " +
+                                TypeName(nodes_[b].type));
+      }
+      n.op = Op::kArith;
+      n.tok = e.op;
+      n.type = Type::kNum;
+      n.a = a;
+      n.b = b;
+      return Push(n);
+    }
+    case Expr::Kind::kCmp: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      ASSIGN_OR_RETURN(int b, CompileNode(*e.args[1], scope, depth + 1));
+      Type ta = nodes_[a].type, tb = nodes_[b].type;
+      bool ok = ta == tb || ta == Type::kAny || tb == Type::kAny;
+      if (ok && ta == tb && (ta == Type::kList || ta == Type::kSet || ta == Type::kParty)) ok = false;
+      if (ok && (e.op != Tok::kEq && e.op != Tok::kNe) && (ta == Type::kSym || ta == Type::kBool)) ok = false;
+      if (!ok) {
+        return TypeError(e, std::string("cannot compare ") + TypeName(ta) + " with " + TypeName(tb) +
+                                (ta == Type::kSym && ta == tb ? " by order" : ""));
+      }
+      n.op = Op::kCmp;
+      n.tok = e.op;
+      n.type = Type::kBool;
+      n.a = a;
+      n.b = b;
+      return Push(n);
+    }
+    case Expr::Kind::kIn: {
+      ASSIGN_OR_RETURN(int a, CompileNode(*e.args[0], scope, depth + 1));
+      ASSIGN_OR_RETURN(int b, CompileNode(*e.args[1], scope, depth + 1));
+      if (nodes_[a].type != Type::kSym && nodes_[a].type != Type::kAny) {
+        return TypeError(e, std::string("'in' tests one value against a set; the left side is a ") + TypeName(nodes_[a].type) +
+                                " (use intersects(list, set) for lists)");
+      }
+      if (nodes_[b].type != Type::kSet && nodes_[b].type != Type::kList) {
+        return TypeError(e, std::string("'in' needs a set or list on the right, got ") + TypeName(nodes_[b].type));
+      }
+      n.op = Op::kIn;
+      n.type = Type::kBool;
+      n.a = a;
+      n.b = b;
+      return Push(n);
+    }
+    case Expr::Kind::kAny: {
+      if (e.args[0]->text != "parties") return TypeError(e, "any() ranges over 'parties'");
+      if (scope.vars.size() >= 4) return TypeError(e, "any() nested too deeply");
+      for (const auto& v : scope.vars) {
+        if (v == e.text) return TypeError(e, "variable '" + e.text + "' is already bound");
+      }
+      if (e.text == "exporter" || e.text == "performer") return TypeError(e, "'" + e.text + "' is a reserved party name");
+      scope.vars.push_back(e.text);
+      auto body = CompileNode(*e.args[1], scope, depth + 1);
+      scope.vars.pop_back();
+      if (!body.ok()) return body.status();
+      if (nodes_[*body].type != Type::kBool) return TypeError(e, "the condition of any() must be a boolean");
+      n.op = Op::kAny;
+      n.type = Type::kBool;
+      n.slot = static_cast<int>(scope.vars.size());
+      n.a = *body;
+      return Push(n);
+    }
+  }
+  return TypeError(e, "unsupported expression");
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation
+
+void Program::ContentPct(const UnitView& u, const EvalInput& in) const {
+  u.pct_done = true;
+  const Item& it = *u.item;
+  if (!it.has_us_content) { u.pct_known = Tri::kUnknown; return; }
+  if (!it.unit_value || it.unit_value->amount <= 0) { u.pct_known = Tri::kUnknown; return; }
+  double counted = 0;
+  bool unknown = false;
+  if (it.has_parts) {
+    u.pct_from_parts = true;
+    static const Symbol kEar99 = Symbol::Intern("EAR99");
+    static const Symbol kEar99Set = Symbol::Intern("US:DEMINIMIS_EAR99_COUNTS");
+    const NamedSet* ear99 = refdata_->FindSet(kEar99Set);
+    for (const auto& p : it.parts) {
+      if (p.classification == kEar99) {
+        if (ear99 && ear99->Contains(in.tx->destination, in.date)) counted += p.value;
+        continue;
+      }
+      const ChartRow* rows[4];
+      int n = 0;
+      Tri t = refdata_->ChartRequires(p.classification, in.tx->destination, in.date, rows, &n, 4);
+      if (t == Tri::kTrue) counted += p.value;
+      if (t == Tri::kUnknown) unknown = true;
+    }
+  } else if (it.controlled_value) {
+    counted = it.controlled_value->amount;
+  } else {
+    u.pct_known = Tri::kUnknown;
+    return;
+  }
+  u.counted_value = counted;
+  u.pct = counted / it.unit_value->amount * 100.0;
+  u.pct_known = unknown ? Tri::kUnknown : Tri::kTrue;
+}
+
+Val Program::LoadFact(const Node& n, Frame& f) const {
+  const EvalInput& in = *f.in;
+  const Transaction& tx = *in.tx;
+  const FacilityFacts* fac = in.facility;
+  const Item* it = f.unit ? f.unit->item : nullptr;
+  MissingRef m{n.fact, n.sym, -3};
+  auto fac_num = [&](const std::optional<double>& v) { return fac && v ? Num(*v) : Unknown(f, m); };
+  auto item_list = [&](const std::vector<Symbol>& l) {
+    if (!it || !it->has_production) return Unknown(f, m);
+    return List(l);
+  };
+  switch (n.fact) {
+    case Fact::kDate: return DateVal(in.date);
+    case Fact::kActivity: return tx.activity.empty() ? Unknown(f, m) : Sym(tx.activity);
+    case Fact::kShipFrom: return tx.ship_from.empty() ? Unknown(f, m) : Sym(tx.ship_from);
+    case Fact::kDestination: return tx.destination.empty() ? Unknown(f, m) : Sym(tx.destination);
+    case Fact::kRoute: return List(tx.route);
+    case Fact::kPurpose: return tx.purpose.empty() ? Unknown(f, m) : List(tx.purpose);
+    case Fact::kFacCountry: return fac && !fac->country.empty() ? Sym(fac->country) : Unknown(f, m);
+    case Fact::kFacHq: return fac && !fac->headquarters.empty() ? Sym(fac->headquarters) : Unknown(f, m);
+    case Fact::kFacIc: return fac && !fac->ic.empty() ? Sym(fac->ic) : Unknown(f, m);
+    case Fact::kFacNode: return fac_num(fac ? fac->node_nm : std::nullopt);
+    case Fact::kFacNonPlanar: return fac && fac->non_planar ? Bool(*fac->non_planar) : Unknown(f, m);
+    case Fact::kFacNandLayers: return fac_num(fac ? fac->nand_layers : std::nullopt);
+    case Fact::kFacDramHp: return fac_num(fac ? fac->dram_half_pitch_nm : std::nullopt);
+    case Fact::kFacDramCell: return fac_num(fac ? fac->dram_cell_area_um2 : std::nullopt);
+    case Fact::kFacDramDensity: return fac_num(fac ? fac->dram_density_gb_mm2 : std::nullopt);
+    case Fact::kServiceTask: return tx.service && !tx.service->task.empty() ? Sym(tx.service->task) : Unknown(f, m);
+    case Fact::kKnowInformed: return tx.knowledge ? List(tx.knowledge->informed) : Unknown(f, m);
+    case Fact::kKnowAware: return tx.knowledge ? List(tx.knowledge->aware) : Unknown(f, m);
+    case Fact::kKnowSuspects: return tx.knowledge ? List(tx.knowledge->suspects) : Unknown(f, m);
+    default: break;
+  }
+  if (!it) return Unknown(f, m);
+  switch (n.fact) {
+    case Fact::kItemKind: return it->kind.empty() ? Unknown(f, m) : Sym(it->kind);
+    case Fact::kItemMadeIn: return it->made_in.empty() ? Unknown(f, m) : Sym(it->made_in);
+    case Fact::kItemDescription: return Unknown(f, m);
+    case Fact::kItemValue: return it->unit_value ? Num(it->unit_value->amount) : Unknown(f, m);
+    case Fact::kItemQuantity: return it->quantity ? Num(*it->quantity) : Unknown(f, m);
+    case Fact::kItemClass: {
+      Symbol regime = Symbol::FromId(n.sym);
+      int ri = RegimeIndex(regime);
+      if (ri >= 0 && f.unit->derived_by[ri] >= 0) return Sym(f.unit->derived_class[ri]);
+      Symbol c = it->ClassificationFor(regime);
+      return c.empty() ? Unknown(f, m) : Sym(c);
+    }
+    case Fact::kItemSpec: {
+      for (const auto& [k, v] : it->specs) {
+        if (k.id() == n.sym) {
+          if (v.kind == SpecValue::Kind::kNumber) return Num(v.number);
+          if (v.kind == SpecValue::Kind::kBool) return Bool(v.flag);
+          return Sym(v.text);
+        }
+      }
+      return Unknown(f, m);
+    }
+    case Fact::kItemUsContentPct: {
+      if (!f.unit->pct_done) ContentPct(*f.unit, in);
+      return f.unit->pct_known == Tri::kTrue ? Num(f.unit->pct) : Unknown(f, m);
+    }
+    case Fact::kItemContainsUsIc:
+      return it->contains_us_ic ? Bool(*it->contains_us_ic) : Unknown(f, m);
+    case Fact::kItemContainsFdpIc:
+      return it->contains_fdp_ic ? Bool(*it->contains_fdp_ic) : Unknown(f, m);
+    case Fact::kItemReportFiled:
+      return it->report_filed ? Bool(*it->report_filed) : Unknown(f, m);
+    case Fact::kItemUsTech: return item_list(it->us_technology);
+    case Fact::kItemUsSw: return item_list(it->us_software);
+    case Fact::kItemPlantUsTech: return item_list(it->plant_us_technology);
+    case Fact::kItemPlantUsSw: return item_list(it->plant_us_software);
+    case Fact::kItemPlantUsOrigin:
+      if (!it->has_production) return Unknown(f, m);
+      if (it->plant_us_origin) return Bool(*it->plant_us_origin);
+      // Named plant technology decides the prong when the plain flag is absent.
+      if (!it->plant_us_technology.empty() || !it->plant_us_software.empty()) return Bool(true);
+      return Unknown(f, m);
+    case Fact::kItemSubject: {
+      Tri t = f.unit->subject[n.sym];
+      return t == Tri::kUnknown ? Unknown(f, m) : Bool(t == Tri::kTrue);
+    }
+    case Fact::kItemIsEquipment: return Bool(f.unit->equipment);
+    case Fact::kItemTechOrigin: {
+      // Only countries; the kinds of technology are shown in the trace.
+      return Unknown(f, m);
+    }
+    default: break;
+  }
+  return Unknown(f, m);
+}
+
+Val Program::LoadPartyField(const Node& n, Frame& f) const {
+  Val pv = Eval(n.a, f);
+  if (pv.k != Val::kParty || !pv.party || !pv.party->party) {
+    return Unknown(f, MissingRef{n.fact, 0, -3});
+  }
+  const Party& p = *pv.party->party;
+  MissingRef m{n.fact, 0, pv.party->index};
+  switch (n.fact) {
+    case Fact::kPartyRole: return p.role.empty() ? Unknown(f, m) : Sym(p.role);
+    case Fact::kPartyName: return Sym(Symbol::Intern(p.name));
+    case Fact::kPartyCountry: return p.country.empty() ? Unknown(f, m) : Sym(p.country);
+    case Fact::kPartyHq: return p.headquarters.empty() ? Unknown(f, m) : Sym(p.headquarters);
+    case Fact::kPartyType: return p.type.empty() ? Unknown(f, m) : Sym(p.type);
+    case Fact::kPartyNationalities: return List(p.nationalities);
+    case Fact::kPartyPermRes: return p.permanent_resident_of.empty() ? Sym(Symbol::Intern("none")) : Sym(p.permanent_resident_of);
+    case Fact::kPartyLocatedIn: return p.located_in.empty() ? Unknown(f, m) : Sym(p.located_in);
+    case Fact::kPartySpecificCategory: return Bool(p.specific_category);
+    case Fact::kPartyEmployerHq:
+      return p.employer && !p.employer->headquarters.empty() ? Sym(p.employer->headquarters) : Unknown(f, m);
+    case Fact::kPartyEmployerCountry:
+      return p.employer && !p.employer->country.empty() ? Sym(p.employer->country) : Unknown(f, m);
+    case Fact::kPartyEmployerD5Share:
+      return p.employer && p.employer->owned_by_d5_share ? Num(*p.employer->owned_by_d5_share) : Num(0);
+    default: break;
+  }
+  return Unknown(f, m);
+}
+
+Tri Program::Truth(int node, Frame& f) const { return ToTri(Eval(node, f)); }
+
+Val Program::Eval(int idx, Frame& f) const {
+  const Node& n = nodes_[idx];
+  switch (n.op) {
+    case Op::kConstBool: return Bool(n.num != 0);
+    case Op::kConstNum: return Num(n.num);
+    case Op::kConstSym: { Val v; v.k = Val::kSym; v.sym = n.sym; return v; }
+    case Op::kConstDate: { Val v; v.k = Val::kDate; v.date = static_cast<int32_t>(n.num); return v; }
+    case Op::kConstList: return List(lists_[n.list]);
+    case Op::kSetRef: { Val v; v.k = Val::kSet; v.set = n.set; return v; }
+    case Op::kFact: return LoadFact(n, f);
+    case Op::kPartyVar: {
+      const PartyView* p = nullptr;
+      if (n.slot == -1) p = &f.in->exporter;
+      else if (n.slot == -2) p = f.in->has_performer ? &f.in->performer : nullptr;
+      else p = f.vars[n.slot];
+      if (!p) return Unknown(f, MissingRef{Fact::kPartyName, 0, n.slot});
+      Val v; v.k = Val::kParty; v.party = p; return v;
+    }
+    case Op::kPartyField: return LoadPartyField(n, f);
+    case Op::kOr: {
+      int mark = f.n_missing;
+      Tri a = Truth(n.a, f);
+      if (a == Tri::kTrue) { f.n_missing = mark; return Bool(true); }
+      Tri b = Truth(n.b, f);
+      if (b == Tri::kTrue) { f.n_missing = mark; return Bool(true); }
+      if (a == Tri::kFalse && b == Tri::kFalse) { f.n_missing = mark; return Bool(false); }
+      return Val{};
+    }
+    case Op::kAnd: {
+      int mark = f.n_missing;
+      Tri a = Truth(n.a, f);
+      if (a == Tri::kFalse) { f.n_missing = mark; return Bool(false); }
+      Tri b = Truth(n.b, f);
+      if (b == Tri::kFalse) { f.n_missing = mark; return Bool(false); }
+      if (a == Tri::kTrue && b == Tri::kTrue) return Bool(true);
+      return Val{};
+    }
+    case Op::kNot: {
+      Val v = Eval(n.a, f);
+      if (v.k != Val::kBool) return Val{};
+      return Bool(!v.b);
+    }
+    case Op::kNeg: {
+      Val v = Eval(n.a, f);
+      return v.k == Val::kNum ? Num(-v.n) : Val{};
+    }
+    case Op::kArith: {
+      Val a = Eval(n.a, f), b = Eval(n.b, f);
+      if (a.k != Val::kNum || b.k != Val::kNum) return Val{};
+      switch (n.tok) {
+        case Tok::kPlus: return Num(a.n + b.n);
+        case Tok::kMinus: return Num(a.n - b.n);
+        case Tok::kStar: return Num(a.n * b.n);
+        case Tok::kSlash: return b.n == 0 ? Val{} : Num(a.n / b.n);
+        default: return Val{};
+      }
+    }
+    case Op::kCmp: {
+      Val a = Eval(n.a, f), b = Eval(n.b, f);
+      if (a.k == Val::kUnknown || b.k == Val::kUnknown) return Val{};
+      if (a.k != b.k) return Val{};  // a spec of another type than the rule expects: unknown
+      int c = 0;
+      switch (a.k) {
+        case Val::kNum: c = a.n < b.n ? -1 : (a.n > b.n ? 1 : 0); break;
+        case Val::kDate: c = a.date < b.date ? -1 : (a.date > b.date ? 1 : 0); break;
+        case Val::kSym: c = a.sym == b.sym ? 0 : 1; break;
+        case Val::kBool: c = a.b == b.b ? 0 : 1; break;
+        default: return Val{};
+      }
+      switch (n.tok) {
+        case Tok::kEq: return Bool(c == 0);
+        case Tok::kNe: return Bool(c != 0);
+        case Tok::kLt: return Bool(c < 0);
+        case Tok::kLe: return Bool(c <= 0);
+        case Tok::kGt: return Bool(c > 0);
+        case Tok::kGe: return Bool(c >= 0);
+        default: return Val{};
+      }
+    }
+    case Op::kIn: {
+      Val a = Eval(n.a, f);
+      Val b = Eval(n.b, f);
+      if (a.k != Val::kSym || b.k == Val::kUnknown) return Val{};
+      if (b.k == Val::kList) return Bool(ListHas(b, a.sym));
+      if (b.k == Val::kSet) {
+        Symbol s = Symbol::FromId(a.sym);
+        if (!b.set->eccn_hierarchy) return Bool(b.set->Contains(s, f.in->date));
+        std::string_view text = s.text();
+        bool coarse = false;
+        for (const auto& m : b.set->members) {
+          if (!m.when.Contains(f.in->date)) continue;
+          if (EccnUnder(text, m.value.text())) return Bool(true);
+          if (EccnCoarser(text, m.value.text())) coarse = true;
+        }
+        if (coarse) {
+          // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+          const Node& lhs = nodes_[n.a];
+          if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
+          return Val{};
+        }
+        return Bool(false);
+      }
+      return Val{};
+    }
+    case Op::kKnown: {
+      int mark = f.n_missing;
+      Val v = Eval(n.a, f);
+      f.n_missing = mark;
+      return Bool(v.k != Val::kUnknown);
+    }
+    case Op::kChartRequires: {
+      Val e = Eval(n.a, f), c = Eval(n.b, f);
+      if (e.k != Val::kSym || c.k != Val::kSym) return Val{};
+      Symbol es = Symbol::FromId(e.sym), cs = Symbol::FromId(c.sym);
+      int got = 0;
+      Tri t = refdata_->ChartRequires(es, cs, f.in->date, f.rows + f.n_rows, &got, kMaxEvidence - f.n_rows);
+      f.n_rows += got;
+      if (t == Tri::kUnknown) {
+        const Node& lhs = nodes_[n.a];
+        if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
+      }
+      return FromTri(t);
+    }
+    case Op::kListed:
+    case Op::kFootnote: {
+      Val pv = Eval(n.a, f);
+      if (pv.k != Val::kParty || !pv.party) return Val{};
+      bool hit = false;
+      for (const ListEntry* e : pv.party->matches) {
+        if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
+        if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
+        hit = true;
+        bool dup = false;
+        for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
+        if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
+      }
+      return Bool(hit);
+    }
+    case Op::kIntersects: {
+      Val a = Eval(n.a, f), b = Eval(n.b, f);
+      if (a.k != Val::kList || (b.k != Val::kList && b.k != Val::kSet)) return Val{};
+      for (uint32_t i = 0; i < a.ln; ++i) {
+        if (b.k == Val::kList) {
+          if (ListHas(b, a.lp[i].id())) return Bool(true);
+        } else if (b.set->eccn_hierarchy) {
+          for (const auto& m : b.set->members) {
+            if (m.when.Contains(f.in->date) && EccnUnder(a.lp[i].text(), m.value.text())) return Bool(true);
+          }
+        } else if (b.set->Contains(a.lp[i], f.in->date)) {
+          return Bool(true);
+        }
+      }
+      return Bool(false);
+    }
+    case Op::kCount: {
+      Val a = Eval(n.a, f);
+      return a.k == Val::kList ? Num(a.ln) : Val{};
+    }
+    case Op::kAny: {
+      int mark = f.n_missing;
+      bool unknown = false;
+      for (const PartyView& p : f.in->parties) {
+        f.vars[n.slot] = &p;
+        Tri t = Truth(n.a, f);
+        if (t == Tri::kTrue) {
+          f.vars[n.slot] = nullptr;
+          f.n_missing = mark;
+          return Bool(true);
+        }
+        if (t == Tri::kUnknown) unknown = true;
+      }
+      f.vars[n.slot] = nullptr;
+      // Parties the user declared unknown could hold the answer.
+      for (const auto& u : f.in->tx->unknown) {
+        if (u.rfind("parties", 0) == 0) {
+          f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
+          return Val{};
+        }
+      }
+      if (unknown) return Val{};
+      f.n_missing = mark;
+      return Bool(false);
+    }
+  }
+  return Val{};
+}
+
+std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) const {
+  std::string item = unit ? (unit->equipment ? "service.equipment" : "items[" + std::to_string(unit->index) + "]") : "items";
+  auto sym = [&](uint32_t id) { return std::string(Symbol::FromId(id).text()); };
+  switch (m.fact) {
+    case Fact::kFacCountry: return "end_use.facility.country";
+    case Fact::kFacHq: return "end_use.facility.headquarters";
+    case Fact::kFacIc: return "end_use.facility.ic";
+    case Fact::kFacNode: return "end_use.facility.node_nm";
+    case Fact::kFacNonPlanar: return "end_use.facility.non_planar";
+    case Fact::kFacNandLayers: return "end_use.facility.nand_layers";
+    case Fact::kFacDramHp: return "end_use.facility.dram_half_pitch_nm";
+    case Fact::kFacDramCell: return "end_use.facility.dram_cell_area_um2";
+    case Fact::kFacDramDensity: return "end_use.facility.dram_density_gb_mm2";
+    case Fact::kItemClass: return item + ".classification." + sym(m.arg);
+    case Fact::kItemSpec: return item + ".specs." + sym(m.arg);
+    case Fact::kItemUsContentPct: return item + ".us_content";
+    case Fact::kItemContainsUsIc: return item + ".us_content.contains_us_ic";
+    case Fact::kItemContainsFdpIc: return item + ".us_content.contains_fdp_ic";
+    case Fact::kItemReportFiled: return item + ".us_content.report_filed";
+    case Fact::kItemUsTech: case Fact::kItemUsSw: case Fact::kItemPlantUsTech: case Fact::kItemPlantUsSw:
+    case Fact::kItemPlantUsOrigin: case Fact::kItemTechOrigin:
+      return item + ".production";
+    case Fact::kItemValue: return item + ".unit_value";
+    case Fact::kItemQuantity: return item + ".quantity";
+    case Fact::kItemMadeIn: return item + ".made_in";
+    case Fact::kItemKind: return item + ".kind";
+    case Fact::kItemSubject: return item + " (subject to the regime)";
+    case Fact::kPurpose: return "end_use.purpose";
+    case Fact::kKnowInformed: case Fact::kKnowAware: case Fact::kKnowSuspects: return "knowledge";
+    case Fact::kServiceTask: return "service.task";
+    default: break;
+  }
+  const char* name = FactName(m.fact);
+  if (m.party == -4) return "parties";
+  if (m.party >= 0) return "parties[" + std::to_string(m.party) + "]." + name;
+  if (m.party == -1) return std::string("exporter.") + name;
+  if (m.party == -2) return std::string("service.performer.") + name;
+  return name;
+}
+
+}  // namespace cordon::rules

@@ -1,0 +1,185 @@
+// Compiled rule conditions: a flat array of typed nodes evaluated with
+// three-valued logic (true, false, unknown). Internal to the rules module.
+//
+// Unknown is not no: a fact the transaction lacks makes its node unknown, the
+// fact is recorded as missing, and `and`/`or` only drop those records when the
+// other side decides the answer. Evaluation allocates nothing.
+#ifndef CORDON_RULES_PROGRAM_H_
+#define CORDON_RULES_PROGRAM_H_
+
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "cordon/base/date.h"
+#include "cordon/base/interner.h"
+#include "cordon/model/transaction.h"
+#include "cordon/refdata/reference_data.h"
+#include "cordon/rules/ast.h"
+
+namespace cordon::rules {
+
+constexpr int kMaxRegimes = 8;
+constexpr int kMaxMissing = 32;
+constexpr int kMaxEvidence = 8;
+
+enum class Type : uint8_t { kBool, kNum, kSym, kDate, kList, kSet, kParty, kAny };
+const char* TypeName(Type t);
+
+// The facts a rule can name (docs/rules.md lists them with their field paths).
+enum class Fact : uint16_t {
+  kDate, kActivity, kShipFrom, kDestination, kRoute, kExporterCountry, kExporterHq, kPurpose,
+  kFacCountry, kFacHq, kFacIc, kFacNode, kFacNonPlanar, kFacNandLayers, kFacDramHp, kFacDramCell, kFacDramDensity,
+  kServiceTask, kKnowInformed, kKnowAware, kKnowSuspects,
+  kItemKind, kItemMadeIn, kItemValue, kItemQuantity, kItemClass, kItemSpec, kItemUsContentPct,
+  kItemContainsUsIc, kItemContainsFdpIc, kItemReportFiled, kItemUsTech, kItemUsSw, kItemPlantUsOrigin,
+  kItemPlantUsTech, kItemPlantUsSw, kItemSubject, kItemIsEquipment, kItemTechOrigin, kItemDescription,
+  // party fields (arg = party variable)
+  kPartyRole, kPartyCountry, kPartyHq, kPartyType, kPartyNationalities, kPartyPermRes, kPartyLocatedIn,
+  kPartySpecificCategory, kPartyEmployerHq, kPartyEmployerCountry, kPartyEmployerD5Share, kPartyName,
+  kCount_
+};
+
+struct PartyView {
+  const Party* party = nullptr;
+  int index = -1;  // position in parties[]; -1 exporter, -2 service performer
+  std::vector<const ListEntry*> matches;  // list entries this party matched (screening)
+};
+
+struct UnitView {
+  const Item* item = nullptr;
+  int index = 0;          // position in items[]
+  bool equipment = false; // the service's equipment
+  Symbol derived_class[kMaxRegimes];
+  int derived_by[kMaxRegimes] = {-1, -1, -1, -1, -1, -1, -1, -1};  // classification rule index
+  Tri subject[kMaxRegimes] = {Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse,
+                              Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse};
+  // The de minimis percentage, computed on first use (see Program::ContentPct).
+  mutable bool pct_done = false;
+  mutable Tri pct_known = Tri::kUnknown;
+  mutable double pct = 0;
+  mutable double counted_value = 0;
+  mutable bool pct_from_parts = false;
+};
+
+struct EvalInput {
+  const Transaction* tx = nullptr;
+  Date date;
+  const FacilityFacts* facility = nullptr;
+  std::vector<PartyView> parties;
+  PartyView exporter;
+  PartyView performer;
+  std::vector<UnitView> units;
+  bool has_performer = false;
+};
+
+struct MissingRef {
+  Fact fact;
+  uint32_t arg = 0;      // regime or spec symbol
+  int party = -3;        // party index for party facts
+};
+
+struct Val {
+  enum K : uint8_t { kUnknown, kBool, kNum, kSym, kDate, kList, kSet, kParty } k = kUnknown;
+  bool b = false;
+  double n = 0;
+  uint32_t sym = 0;
+  int32_t date = 0;
+  const Symbol* lp = nullptr;
+  uint32_t ln = 0;
+  const NamedSet* set = nullptr;
+  const PartyView* party = nullptr;
+};
+
+struct Frame {
+  const EvalInput* in = nullptr;
+  const UnitView* unit = nullptr;
+  const PartyView* vars[4] = {nullptr, nullptr, nullptr, nullptr};
+  MissingRef missing[kMaxMissing];
+  int n_missing = 0;
+  const ChartRow* rows[kMaxEvidence];
+  int n_rows = 0;
+  const ListEntry* entries[kMaxEvidence];
+  int n_entries = 0;
+  void Reset() { n_missing = 0; n_rows = 0; n_entries = 0; }
+  void AddMissing(MissingRef m) {
+    for (int i = 0; i < n_missing; ++i) {
+      if (missing[i].fact == m.fact && missing[i].arg == m.arg && missing[i].party == m.party) return;
+    }
+    if (n_missing < kMaxMissing) missing[n_missing++] = m;
+  }
+};
+
+enum class Op : uint8_t {
+  kConstBool, kConstNum, kConstSym, kConstDate, kConstList, kSetRef, kFact, kPartyVar, kPartyField,
+  kOr, kAnd, kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
+  kIntersects, kCount, kAny,
+};
+
+struct Node {
+  Op op;
+  Type type;
+  Tok tok = Tok::kEnd;  // comparison / arithmetic operator
+  int a = -1, b = -1, c = -1;
+  double num = 0;
+  uint32_t sym = 0;
+  Fact fact = Fact::kDate;
+  int slot = 0;             // party variable slot (0..3), -1 exporter, -2 performer
+  const NamedSet* set = nullptr;
+  int list = -1;            // index into Program::lists_
+  int line = 0, col = 0;
+};
+
+class Program {
+ public:
+  explicit Program(const ReferenceData* refdata) : refdata_(refdata) {}
+
+  // Compiles an expression; `want` kBool for conditions. Errors carry file:line:col.
+  Result<int> Compile(const Expr& e, Type want);
+  Status AddSet(const SetDecl& s);
+  Status AddDefine(const DefineDecl& d);
+  void SetRegimes(const std::vector<Symbol>& regimes) { regimes_ = regimes; }
+  int RegimeIndex(Symbol r) const;
+  // The regime whose rule is being compiled: item.subject means subject to it.
+  void SetCurrentRegime(int r) { current_regime_ = r; }
+
+  Val Eval(int node, Frame& f) const;
+  // Three-valued truth of a boolean node.
+  Tri Truth(int node, Frame& f) const;
+
+  // The path of a missing fact, e.g. "items[0].classification.EU" or "parties[1].headquarters".
+  std::string MissingPath(const MissingRef& m, const UnitView* unit) const;
+  const NamedSet* FindSet(Symbol id) const;
+  const std::vector<Node>& nodes() const { return nodes_; }
+  // The facts this program's text names, for docs and coverage.
+  static const char* FactName(Fact f);
+
+  // De minimis: controlled US-origin content as a percentage of the item's value.
+  void ContentPct(const UnitView& u, const EvalInput& in) const;
+
+ private:
+  struct Scope { std::vector<std::string> vars; };
+  Result<int> CompileNode(const Expr& e, Scope& scope, int depth);
+  Result<int> CompileName(const Expr& e, Scope& scope);
+  Result<int> CompileCall(const Expr& e, Scope& scope, int depth);
+  int Push(Node n) { nodes_.push_back(n); return static_cast<int>(nodes_.size() - 1); }
+  Status TypeError(const Expr& e, const std::string& m) const;
+  Val LoadFact(const Node& n, Frame& f) const;
+  Val LoadPartyField(const Node& n, Frame& f) const;
+  Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
+
+  const ReferenceData* refdata_;
+  std::vector<Node> nodes_;
+  std::vector<std::vector<Symbol>> lists_;
+  std::unordered_map<std::string, NamedSet> sets_;
+  std::unordered_map<std::string, const DefineDecl*> defines_;
+  std::vector<std::unique_ptr<DefineDecl>> define_store_;
+  std::unordered_map<std::string, int> define_nodes_;
+  std::vector<std::string> define_stack_;
+  std::vector<Symbol> regimes_;
+  int current_regime_ = 0;
+};
+
+}  // namespace cordon::rules
+
+#endif  // CORDON_RULES_PROGRAM_H_
