@@ -1,2 +1,79 @@
+// cordon: the command line (contract §5). The only place flags live; a Status
+// becomes an exit code here: 0 ran, 2 bad input, 1 internal error, 3 held (--strict).
+#include <unistd.h>
+
 #include <cstdio>
-int main() { std::puts("cordon"); return 0; }
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include "apps/cli/commands.h"
+#include "cordon/base/status.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"cordon: export-control determinations for the semiconductor supply chain.\n"
+               "Under which country's rules may this go, and why."};
+  app.require_subcommand(0, 1);
+  bool version = false;
+  app.add_flag("--version", version, "print the version and the rule-set hash");
+  std::string home;
+  app.add_option("--home", home, "folder holding rules/ and refdata/ (default: found next to the binary)");
+
+  cordon::cli::CheckArgs check;
+  auto* c = app.add_subcommand("check", "determine one transaction, a JSON array of them, or JSON Lines");
+  c->add_option("file", check.file, "transaction file (JSON, array, or JSON Lines with --jsonl; - for stdin)")->required();
+  c->add_option("--context", check.context, "context file: facilities, products, licences, list entries");
+  c->add_option("--lists", check.lists, "list files or folders (publishers' formats)");
+  c->add_option("--date", check.date, "evaluate as of this day (YYYY-MM-DD) instead of the transaction's date");
+  c->add_option("--format", check.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  c->add_flag("--jsonl", check.jsonl, "the file holds one transaction per line");
+  c->add_flag("--strict", check.strict, "exit 3 when any determination holds the transaction");
+  c->add_flag("--no-trace", check.no_trace, "leave the rule trace out of JSON answers");
+  c->add_option("--rules", check.extra_rules, "extra rule files or folders (scenarios)");
+
+  std::vector<std::string> case_paths;
+  bool cases_verbose = false;
+  auto* cs = app.add_subcommand("cases", "run golden case files; ends with 'N passed, N failed'");
+  cs->add_option("paths", case_paths, "case files or folders")->required();
+  cs->add_flag("-v,--verbose", cases_verbose, "print every case, not only failures");
+
+  cordon::cli::RulesArgs rules_args;
+  auto* rl = app.add_subcommand("rules", "list the rules, or check their coverage by the cases");
+  rl->add_flag("--coverage", rules_args.coverage, "which cases exercise each rule, on both sides of its start date");
+  rl->add_option("--cases", rules_args.cases, "case folders for --coverage (default: ../shared/cases tests/cases)");
+  rl->add_option("--format", rules_args.format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
+  rl->add_option("--date", rules_args.date, "only the rules in force on this day");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  cordon::cli::Globals g;
+  g.home = home;
+  g.argv0 = argv[0];
+  cordon::Status st;
+  int exit_code = 0;
+  if (version) {
+    st = cordon::cli::Version(g);
+  } else if (*c) {
+    st = cordon::cli::Check(g, check, &exit_code);
+  } else if (*cs) {
+    st = cordon::cli::Cases(g, case_paths, cases_verbose, &exit_code);
+  } else if (*rl) {
+    st = cordon::cli::Rules(g, rules_args);
+  } else {
+    std::cout << app.help();
+    return 0;
+  }
+  if (!st.ok()) {
+    std::cerr << "cordon: " << st.message() << "\n";
+    return st.code() == cordon::StatusCode::kInvalidArgument || st.code() == cordon::StatusCode::kNotFound ? 2 : 1;
+  }
+  return exit_code;
+}

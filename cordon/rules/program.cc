@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cctype>
 #include <cstring>
 
 namespace cordon::rules {
@@ -319,6 +320,16 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.op = Op::kIntersects;
     n.a = args[0];
     n.b = args[1];
+  } else if (fn == "contains_text") {
+    RETURN_IF_ERROR(want(2));
+    if ((type_of(0) != Type::kSym && type_of(0) != Type::kAny) || e.args[1]->kind != Expr::Kind::kStr) {
+      return TypeError(e, "contains_text(text, \"words\") takes a string fact and a string literal");
+    }
+    n.op = Op::kContainsText;
+    n.a = args[0];
+    std::string lower;
+    for (char ch : e.args[1]->text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    n.sym = Symbol::Intern(lower).id();
   } else if (fn == "count") {
     RETURN_IF_ERROR(want(1));
     if (type_of(0) != Type::kList) return TypeError(e, "count() takes a list");
@@ -326,7 +337,7 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.type = Type::kNum;
     n.a = args[0];
   } else {
-    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count)");
+    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count, contains_text)");
   }
   return Push(n);
 }
@@ -791,6 +802,19 @@ Val Program::Eval(int idx, Frame& f) const {
         } else if (b.set->Contains(a.lp[i], f.in->date)) {
           return Bool(true);
         }
+      }
+      return Bool(false);
+    }
+    case Op::kContainsText: {
+      Val a = Eval(n.a, f);
+      if (a.k != Val::kSym) return Val{};
+      std::string_view hay = Symbol::FromId(a.sym).text();
+      std::string_view needle = Symbol::FromId(n.sym).text();
+      if (needle.size() > hay.size()) return Bool(false);
+      for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
+        size_t k = 0;
+        while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) ++k;
+        if (k == needle.size()) return Bool(true);
       }
       return Bool(false);
     }

@@ -113,7 +113,7 @@ struct Frame {
 enum class Op : uint8_t {
   kConstBool, kConstNum, kConstSym, kConstDate, kConstList, kSetRef, kFact, kPartyVar, kPartyField,
   kOr, kAnd, kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
-  kIntersects, kCount, kAny,
+  kIntersects, kCount, kAny, kContainsText,
 };
 
 struct Node {

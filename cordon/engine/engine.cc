@@ -1,0 +1,484 @@
+#include "cordon/engine/engine.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <filesystem>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace cordon {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+std::string Fold(std::string_view s) {
+  std::string out;
+  for (char c : s) {
+    if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    else if (static_cast<unsigned char>(c) >= 0x80) out += c;  // keep non-ASCII bytes (CJK names)
+  }
+  return out;
+}
+
+bool IsHome(const fs::path& p) { return fs::is_directory(p / "rules") && fs::is_directory(p / "refdata"); }
+
+std::string FormatNumber(double v) {
+  if (std::fabs(v - std::round(v)) < 1e-9) return fmt::format("{:.0f}", v);
+  std::string s = fmt::format("{:.4f}", v);
+  while (!s.empty() && s.back() == '0') s.pop_back();
+  if (!s.empty() && s.back() == '.') s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::string FindHome(const char* argv0) {
+  if (const char* env = std::getenv("CORDON_HOME"); env && *env && IsHome(env)) return env;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (ec && argv0) exe = fs::absolute(argv0, ec);
+  for (fs::path p = exe.parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path()) {
+    if (IsHome(p)) return p.string();
+  }
+#ifdef CORDON_SOURCE_DIR
+  if (IsHome(CORDON_SOURCE_DIR)) return CORDON_SOURCE_DIR;
+#endif
+  return ".";
+}
+
+Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
+  std::unique_ptr<Engine> e(new Engine());
+  e->options_ = options;
+  e->home_ = options.home.empty() ? FindHome(nullptr) : options.home;
+  ASSIGN_OR_RETURN(e->refdata_, ReferenceData::Load(e->home_ + "/refdata"));
+  std::vector<std::string> dirs = {e->home_ + "/rules"};
+  for (const auto& x : options.extra_rules) dirs.push_back(x);
+  ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_));
+  return e;
+}
+
+std::string Engine::Version() const {
+  return fmt::format("cordon 0.1.0\nrules sha256 {}\n{} rules in {} files; {} regimes", rules_->hash(),
+                     rules_->rules().size(), rules_->files().size(), rules_->regimes().size());
+}
+
+Result<Transaction> Engine::ParseTransaction(const json& j, const std::string& where) const {
+  return TransactionFromJson(j, refdata_->vocabulary(), where);
+}
+
+Result<Context> Engine::ParseContext(const json& j, const std::string& where) const {
+  return ContextFromJson(j, refdata_->vocabulary(), where);
+}
+
+void Engine::Prepare(Decision* d) const {
+  const Transaction& tx = d->tx;
+  rules::EvalInput& in = d->input;
+  in = rules::EvalInput();
+  in.tx = &d->tx;
+  in.date = d->date;
+  // Facility: the end use's, else the service's; an id is looked up in the context.
+  auto resolve = [&](const std::optional<Facility>& f) -> const FacilityFacts* {
+    if (!f) return nullptr;
+    if (f->name.empty() && f->country.empty() && !f->id.empty()) {
+      for (const auto& cf : d->context.facilities) {
+        if (cf.id == f->id) return &cf;
+      }
+    }
+    return &*f;
+  };
+  in.facility = resolve(tx.facility);
+  if (!in.facility && tx.service) in.facility = resolve(tx.service->facility);
+  // Units: the items, and a service's equipment.
+  for (size_t i = 0; i < tx.items.size(); ++i) {
+    rules::UnitView u;
+    u.item = &tx.items[i];
+    u.index = static_cast<int>(i);
+    in.units.push_back(u);
+  }
+  if (tx.service && tx.service->equipment) {
+    rules::UnitView u;
+    u.item = &*tx.service->equipment;
+    u.index = 0;
+    u.equipment = true;
+    in.units.push_back(u);
+  }
+  if (in.units.empty()) in.units.push_back(rules::UnitView());
+  // List entries: bundled, then the context's (which override a bundled entry of the same list and name).
+  d->entries.clear();
+  for (const auto& e : d->context.list_entries) d->entries.push_back(e);
+  for (const auto& e : refdata_->list_entries()) {
+    bool overridden = false;
+    for (const auto& c : d->context.list_entries) {
+      overridden = overridden || (c.list == e.list && Fold(c.name) == Fold(e.name));
+    }
+    if (!overridden) d->entries.push_back(e);
+  }
+  // A context entry that restates a bundled one keeps the bundled entry's structured policy.
+  for (auto& e : d->entries) {
+    for (const auto& b : refdata_->list_entries()) {
+      if (e.source != b.source && b.list == e.list && Fold(b.name) == Fold(e.name) && !b.policy_when.empty() &&
+          e.policy_when.empty() && Fold(b.review_policy) == Fold(e.review_policy)) {
+        e.policy_when = b.policy_when;
+        e.policy_else = b.policy_else;
+        e.review_policy = b.review_policy;
+      }
+    }
+  }
+  // Screening: exact match of folded names and aliases (the fuzzy index is wired in cordon/screening).
+  d->screening.clear();
+  auto match = [&](const Party& p, int index, rules::PartyView* view) {
+    view->party = &p;
+    view->index = index;
+    std::vector<std::string> names = {p.name};
+    for (const auto& a : p.aliases) names.push_back(a);
+    for (const auto& e : d->entries) {
+      std::string matched_on;
+      std::string en = Fold(e.name);
+      for (size_t k = 0; k < names.size() && matched_on.empty(); ++k) {
+        std::string pn = Fold(names[k]);
+        if (pn.empty()) continue;
+        if (pn == en) matched_on = k == 0 ? "name" : "party alias";
+        for (const auto& a : e.aliases) {
+          if (matched_on.empty() && pn == Fold(a)) matched_on = "alias";
+        }
+      }
+      if (matched_on.empty()) continue;
+      view->matches.push_back(&e);
+      d->screening.push_back(ScreeningHit{p.name, index, &e, 1.0, matched_on});
+    }
+  };
+  in.parties.resize(tx.parties.size());
+  for (size_t i = 0; i < tx.parties.size(); ++i) match(tx.parties[i], static_cast<int>(i), &in.parties[i]);
+  match(tx.exporter, -1, &in.exporter);
+  if (tx.service) {
+    in.has_performer = true;
+    match(tx.service->performer, -2, &in.performer);
+  }
+  // Licences named by the transaction.
+  d->licences.clear();
+  for (const auto& id : tx.licenses) {
+    bool found = false;
+    for (const auto& l : d->context.licenses) {
+      if (l.id == id) {
+        d->licences.push_back(&l);
+        found = true;
+      }
+    }
+    if (!found) d->det.notes.push_back("licence '" + id + "' is not in the licence register or context; it authorises nothing");
+  }
+}
+
+std::unique_ptr<Decision> Engine::Determine(Transaction tx, Context context, std::optional<Date> date) const {
+  auto d = std::make_unique<Decision>();
+  d->tx = std::move(tx);
+  d->context = std::move(context);
+  d->date = date ? *date : (d->tx.date_given ? d->tx.date : Date::Today());
+  Prepare(d.get());
+  Evaluator ev(*rules_, EvaluatorOptions{options_.trace});
+  ev.Evaluate(d->input, d->licences, &d->det);
+  // Stated vs computed de minimis content: say so when they differ.
+  for (const auto& u : d->input.units) {
+    if (!u.item || !u.pct_done || !u.pct_from_parts || !u.item->controlled_value) continue;
+    if (std::fabs(u.counted_value - u.item->controlled_value->amount) > 0.005 * std::max(1.0, u.counted_value)) {
+      d->det.notes.push_back(fmt::format(
+          "item {}: the stated controlled US content ({}) differs from what the itemised parts give for {} ({}); "
+          "the parts were used",
+          u.item->id, FormatNumber(u.item->controlled_value->amount), d->tx.destination.text(),
+          FormatNumber(u.counted_value)));
+    }
+  }
+  return d;
+}
+
+// ---------------------------------------------------------------------------
+// Rendering
+
+std::string Engine::RenderExplain(const Decision& d, const Reason& r, const std::string& tmpl) const {
+  const rules::UnitView* unit = r.unit >= 0 && r.unit < static_cast<int>(d.input.units.size()) ? &d.input.units[r.unit] : nullptr;
+  const Item* item = unit ? unit->item : nullptr;
+  const FacilityFacts* fac = d.input.facility;
+  auto value = [&](const std::string& key) -> std::string {
+    const Transaction& tx = d.tx;
+    if (key == "destination") return std::string(tx.destination.text());
+    if (key == "ship_from") return std::string(tx.ship_from.text());
+    if (key == "date") return d.date.ToString();
+    if (key == "exporter") return tx.exporter.name;
+    if (key == "exporter.headquarters") return std::string(tx.exporter.headquarters.text());
+    if (key == "route") {
+      std::string s;
+      for (auto c : tx.route) s += (s.empty() ? "" : ", ") + std::string(c.text());
+      return s;
+    }
+    if (key.rfind("item.", 0) == 0 && item) {
+      std::string f = key.substr(5);
+      if (f == "id") return item->id;
+      if (f == "made_in") return std::string(item->made_in.text());
+      if (f.rfind("class.", 0) == 0) {
+        Symbol regime = Symbol::Intern(f.substr(6));
+        int ri = rules_->RegimeIndex(regime);
+        if (ri >= 0 && unit->derived_by[ri] >= 0) return std::string(unit->derived_class[ri].text());
+        Symbol c = item->ClassificationFor(regime);
+        return c.empty() ? "unclassified" : std::string(c.text());
+      }
+      if (f == "us_content_pct") {
+        if (!unit->pct_done) rules_->program().ContentPct(*unit, d.input);
+        return unit->pct_known == Tri::kTrue ? FormatNumber(unit->pct) + " %" : "unknown";
+      }
+      if (f == "counted_value") return FormatNumber(unit->counted_value);
+      if (f.rfind("spec.", 0) == 0) {
+        const SpecValue* v = item->Spec(Symbol::Intern(f.substr(5)));
+        if (!v) return "?";
+        if (v->kind == SpecValue::Kind::kNumber) return FormatNumber(v->number);
+        if (v->kind == SpecValue::Kind::kBool) return v->flag ? "yes" : "no";
+        return std::string(v->text.text());
+      }
+      if (f == "mrf_nm") {
+        const SpecValue* wl = item->Spec(Symbol::Intern("wavelength_nm"));
+        const SpecValue* na = item->Spec(Symbol::Intern("numerical_aperture"));
+        if (wl && na && na->number > 0) return FormatNumber(std::round(wl->number * 0.35 / na->number * 100) / 100) + " nm";
+        return "?";
+      }
+    }
+    if (key.rfind("facility.", 0) == 0 && fac) {
+      std::string f = key.substr(9);
+      if (f == "name") return fac->name;
+      if (f == "country") return std::string(fac->country.text());
+      if (f == "headquarters") return std::string(fac->headquarters.text());
+      if (f == "ic") return std::string(fac->ic.text());
+      if (f == "node_nm" && fac->node_nm) return FormatNumber(*fac->node_nm) + " nm";
+      if (f == "nand_layers" && fac->nand_layers) return FormatNumber(*fac->nand_layers);
+      if (f == "dram_half_pitch_nm" && fac->dram_half_pitch_nm) return FormatNumber(*fac->dram_half_pitch_nm) + " nm";
+      if (f == "dram_cell_area_um2" && fac->dram_cell_area_um2) return FormatNumber(*fac->dram_cell_area_um2);
+      if (f == "dram_density_gb_mm2" && fac->dram_density_gb_mm2) return FormatNumber(*fac->dram_density_gb_mm2);
+      return "?";
+    }
+    if (key == "entry" || key == "entry.policy" || key == "entry.requirement" || key == "entry.added") {
+      std::string s;
+      for (int i = 0; i < r.n_entries; ++i) {
+        const ListEntry& e = *r.entries[i];
+        std::string v = key == "entry" ? e.name
+                        : key == "entry.policy" ? e.review_policy
+                        : key == "entry.requirement" ? e.license_requirement
+                        : (e.added ? e.added->ToString() : "?");
+        s += (s.empty() ? "" : "; ") + v;
+      }
+      return s.empty() ? "?" : s;
+    }
+    if (key == "rows") {
+      std::string s;
+      for (int i = 0; i < r.n_rows; ++i) {
+        const ChartRow& row = *r.rows[i];
+        std::string where = !row.column.empty() ? std::string(row.column.text()) + " column"
+                            : row.worldwide ? "worldwide"
+                            : "destination list";
+        s += (s.empty() ? "" : "; ") + std::string(row.reason.text()) + " (" + where +
+             (row.cite.empty() ? "" : ", " + row.cite) + ")";
+      }
+      return s.empty() ? "?" : s;
+    }
+    if (key == "performer") return d.tx.service ? d.tx.service->performer.name : "?";
+    if (key == "performer.employer") {
+      return d.tx.service && d.tx.service->performer.employer ? d.tx.service->performer.employer->name : "?";
+    }
+    return "{" + key + "}";
+  };
+  std::string out;
+  for (size_t i = 0; i < tmpl.size(); ++i) {
+    if (tmpl[i] == '{') {
+      size_t end = tmpl.find('}', i);
+      if (end != std::string::npos) {
+        out += value(tmpl.substr(i + 1, end - i - 1));
+        i = end;
+        continue;
+      }
+    }
+    out += tmpl[i];
+  }
+  return out;
+}
+
+json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) const {
+  const Rule& rule = rules_->rules()[r.rule];
+  json j;
+  j["rule"] = rule.id;
+  std::string cite = rule.cite;
+  for (int i = 0; i < r.n_rows; ++i) {
+    if (!r.rows[i]->cite.empty() && cite.find(r.rows[i]->cite) == std::string::npos) cite += "; " + r.rows[i]->cite;
+  }
+  j["cite"] = cite;
+  j["outcome"] = OutcomeName(r.outcome);
+  j["review_policy"] = r.policy == ReviewPolicy::kNone ? json() : json(ReviewPolicyName(r.policy));
+  std::string because = RenderExplain(d, r, otherwise && !rule.otherwise.empty() ? rule.otherwise : rule.explain);
+  if (r.outcome == Outcome::kUndetermined && r.n_missing > 0) {
+    because += " — cannot tell without: ";
+    for (int i = 0; i < r.n_missing; ++i) {
+      because += (i ? ", " : "") + rules_->program().MissingPath(r.missing[i], r.unit >= 0 ? &d.input.units[r.unit] : nullptr);
+    }
+  }
+  j["because"] = because;
+  j["verified"] = rule.verified;
+  if (!rule.note.empty()) j["note"] = rule.note;
+  if (r.unit >= 0 && d.input.units[r.unit].item) {
+    j["item"] = d.input.units[r.unit].item->id;
+  }
+  if (r.overcome_by >= 0) {
+    const Rule& ex = rules_->rules()[r.overcome_by];
+    j["overcome_by"] = {{"rule", ex.id}, {"cite", ex.cite}};
+  }
+  if (r.licence) {
+    j["licence"] = {{"id", r.licence->id}, {"state", LicenceStateName(r.licence_state)}};
+    if (r.licence_state == LicenceState::kRevoked && r.licence->revoked) j["licence"]["revoked"] = r.licence->revoked->ToString();
+    if (r.licence_state == LicenceState::kExpired && r.licence->expires) j["licence"]["expires"] = r.licence->expires->ToString();
+  }
+  if (r.n_entries > 0) {
+    json entries = json::array();
+    for (int i = 0; i < r.n_entries; ++i) {
+      const ListEntry& e = *r.entries[i];
+      json ej = {{"list", std::string(e.list.text())}, {"name", e.name}};
+      if (!e.review_policy.empty()) ej["review_policy"] = e.review_policy;
+      if (!e.license_requirement.empty()) ej["license_requirement"] = e.license_requirement;
+      if (!e.footnotes.empty()) ej["footnotes"] = e.footnotes;
+      entries.push_back(ej);
+    }
+    j["entries"] = entries;
+  }
+  return j;
+}
+
+json Engine::RenderJson(const Decision& d) const {
+  const Determination& det = d.det;
+  json out;
+  out["transaction"] = d.tx.id;
+  out["date"] = d.date.ToString();
+  out["rules_version"] = rules_->hash();
+  out["overall"] = OutcomeName(det.overall);
+  out["hold"] = det.hold;
+  json juris = json::object();
+  for (const Jurisdiction& j : det.jurisdictions) {
+    json jj;
+    jj["outcome"] = OutcomeName(j.outcome);
+    jj["review_policy"] = j.policy == ReviewPolicy::kNone ? json() : json(ReviewPolicyName(j.policy));
+    json because = json::array();
+    for (const Reason& r : j.subject_because) {
+      const Rule& rule = rules_->rules()[r.rule];
+      json b = {{"rule", rule.id}, {"cite", rule.cite}, {"because", RenderExplain(d, r, rule.explain)},
+                {"verified", rule.verified}};
+      if (r.unit >= 0 && d.input.units[r.unit].item) b["item"] = d.input.units[r.unit].item->id;
+      because.push_back(b);
+    }
+    jj["subject"] = {{"value", j.subject == Tri::kUnknown ? json() : json(j.subject == Tri::kTrue)},
+                     {"because", because}};
+    json reasons = json::array();
+    if (j.outcome == Outcome::kNotSubject) {
+      for (const Reason& r : j.not_reached) reasons.push_back(ReasonJson(d, r, true));
+    }
+    for (const Reason& r : j.reasons) reasons.push_back(ReasonJson(d, r, false));
+    jj["reasons"] = reasons;
+    if (!j.classified.empty()) {
+      json cls = json::array();
+      for (const Reason& r : j.classified) {
+        const Rule& rule = rules_->rules()[r.rule];
+        cls.push_back({{"rule", rule.id}, {"cite", rule.cite}, {"classification", std::string(rule.classify_as.text())},
+                       {"because", RenderExplain(d, r, rule.explain)}, {"verified", rule.verified},
+                       {"item", d.input.units[r.unit].item ? d.input.units[r.unit].item->id : ""}});
+      }
+      jj["classification"] = cls;
+    }
+    json ex = json::array();
+    for (const Reason& r : j.exceptions) {
+      const Rule& rule = rules_->rules()[r.rule];
+      ex.push_back({{"rule", rule.id}, {"cite", rule.cite}, {"because", RenderExplain(d, r, rule.explain)}});
+    }
+    jj["exceptions"] = ex;
+    json missing = json::array();
+    for (const MissingFact& m : j.missing) {
+      std::string p = rules_->program().MissingPath(m.ref, m.unit >= 0 ? &d.input.units[m.unit] : nullptr);
+      if (std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
+    }
+    jj["missing"] = missing;
+    jj["verified"] = !j.rests_on_unverified;
+    juris[std::string(j.regime.text())] = jj;
+  }
+  out["jurisdictions"] = juris;
+  json screening = json::array();
+  for (const auto& h : d.screening) {
+    screening.push_back({{"party", h.party}, {"list", std::string(h.entry->list.text())}, {"entry", h.entry->name},
+                         {"score", h.score}, {"matched_on", h.matched_on}});
+  }
+  out["screening"] = screening;
+  json notes = json::array();
+  for (const auto& n : det.notes) notes.push_back(n);
+  out["notes"] = notes;
+  json trace = json::array();
+  for (const TraceStep& s : det.trace) {
+    const Rule& rule = rules_->rules()[s.rule];
+    std::string item = s.unit >= 0 && d.input.units[s.unit].item ? d.input.units[s.unit].item->id : "-";
+    trace.push_back(fmt::format("{} {} [{}] item {}: {}", rule.regime.text(), rule.id, StageName(rule.stage), item,
+                                s.result == Tri::kTrue ? "true" : s.result == Tri::kFalse ? "false" : "unknown"));
+  }
+  out["trace"] = trace;
+  return out;
+}
+
+std::string Engine::RenderText(const Decision& d) const {
+  json j = RenderJson(d);
+  std::ostringstream o;
+  o << "Transaction " << (d.tx.id.empty() ? "(no id)" : d.tx.id) << " on " << d.date.ToString() << ": "
+    << j["overall"].get<std::string>() << (d.det.hold ? "  — HOLD" : "") << "\n";
+  o << "  rules " << rules_->hash().substr(0, 16) << "\n";
+  for (const Jurisdiction& jr : d.det.jurisdictions) {
+    const json& jj = j["jurisdictions"][std::string(jr.regime.text())];
+    o << "\n" << jr.regime.text() << "  " << jj["outcome"].get<std::string>();
+    if (!jj["review_policy"].is_null()) o << "  review: " << jj["review_policy"].get<std::string>();
+    if (!jj["verified"].get<bool>()) o << "  (rests on UNVERIFIED rules)";
+    o << "\n  " << refdata_->RegimeName(jr.regime) << "\n";
+    for (const auto& c : jj.value("classification", json::array())) {
+      o << "  classified " << c["item"].get<std::string>() << " as " << c["classification"].get<std::string>() << ": "
+        << c["because"].get<std::string>() << "  [" << c["cite"].get<std::string>() << "]"
+        << (c["verified"].get<bool>() ? "" : " UNVERIFIED") << "\n";
+    }
+    for (const auto& b : jj["subject"]["because"]) {
+      o << "  reaches: " << b["because"].get<std::string>() << "  [" << b["cite"].get<std::string>() << "; "
+        << b["rule"].get<std::string>() << "]" << (b["verified"].get<bool>() ? "" : " UNVERIFIED") << "\n";
+    }
+    for (const auto& r : jj["reasons"]) {
+      o << "  - " << r["outcome"].get<std::string>();
+      if (!r["review_policy"].is_null()) o << " (" << r["review_policy"].get<std::string>() << ")";
+      o << ": " << r["because"].get<std::string>() << "\n      " << r["cite"].get<std::string>() << "  ["
+        << r["rule"].get<std::string>() << "]" << (r["verified"].get<bool>() ? "" : "  UNVERIFIED");
+      if (r.contains("item")) o << "  item " << r["item"].get<std::string>();
+      o << "\n";
+      if (r.contains("licence")) {
+        o << "      licence " << r["licence"]["id"].get<std::string>() << ": " << r["licence"]["state"].get<std::string>();
+        if (r["licence"].contains("revoked")) o << " on " << r["licence"]["revoked"].get<std::string>();
+        o << "\n";
+      }
+      if (r.contains("overcome_by")) {
+        o << "      overcome by " << r["overcome_by"]["cite"].get<std::string>() << "\n";
+      }
+      if (r.contains("note")) o << "      note: " << r["note"].get<std::string>() << "\n";
+    }
+    if (!jj["missing"].empty()) {
+      o << "  missing facts:";
+      for (const auto& m : jj["missing"]) o << " " << m.get<std::string>();
+      o << "\n";
+    }
+  }
+  if (!d.screening.empty()) {
+    o << "\nScreening\n";
+    for (const auto& h : d.screening) {
+      o << "  " << h.party << " matches " << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on
+        << ")\n";
+    }
+  }
+  for (const auto& n : d.det.notes) o << "\nnote: " << n << "\n";
+  return o.str();
+}
+
+}  // namespace cordon

@@ -1,0 +1,101 @@
+// Engine: start here. Wires reference data, rules and list matching into
+// determinations (docs/architecture.md).
+//
+//   ASSIGN_OR_RETURN(auto engine, Engine::Open(options));
+//   ASSIGN_OR_RETURN(Transaction t, engine->ParseTransaction(json, "order.json"));
+//   Decision d = engine->Determine(t, context, std::nullopt);
+//   std::cout << engine->RenderText(d);
+//
+// An Engine is immutable after Open and may be shared by threads; each Determine
+// call builds its own Decision.
+#ifndef CORDON_ENGINE_ENGINE_H_
+#define CORDON_ENGINE_ENGINE_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cordon/base/status.h"
+#include "cordon/model/transaction.h"
+#include "cordon/refdata/reference_data.h"
+#include "cordon/rules/determination.h"
+#include "cordon/rules/evaluator.h"
+#include "cordon/rules/rule_set.h"
+
+namespace cordon {
+
+struct EngineOptions {
+  // The repository-style home holding rules/ and refdata/. Empty: found next to the binary.
+  std::string home;
+  // Extra rule files or folders (scenarios, local rules) loaded with the bundled ones.
+  std::vector<std::string> extra_rules;
+  bool trace = true;
+};
+
+// One party's hit on a list entry, as shown under "screening".
+struct ScreeningHit {
+  std::string party;
+  int party_index = -1;  // -1 exporter, -2 performer
+  const ListEntry* entry = nullptr;
+  double score = 1.0;
+  std::string matched_on;  // name | alias
+};
+
+// Everything one determination needs to be rendered or replayed.
+struct Decision {
+  Transaction tx;
+  Context context;
+  Date date;
+  rules::EvalInput input;
+  std::vector<const License*> licences;
+  std::vector<ListEntry> entries;  // bundled + context entries in force for this call
+  std::vector<ScreeningHit> screening;
+  Determination det;
+  Decision() = default;
+  Decision(const Decision&) = delete;  // input points into tx and entries
+  Decision& operator=(const Decision&) = delete;
+};
+
+class Engine {
+ public:
+  static Result<std::unique_ptr<Engine>> Open(const EngineOptions& options);
+
+  Result<Transaction> ParseTransaction(const nlohmann::json& j, const std::string& where) const;
+  Result<Context> ParseContext(const nlohmann::json& j, const std::string& where) const;
+
+  // `date` overrides the transaction's date; without either, today.
+  std::unique_ptr<Decision> Determine(Transaction tx, Context context, std::optional<Date> date) const;
+
+  nlohmann::json RenderJson(const Decision& d) const;
+  std::string RenderText(const Decision& d) const;
+
+  const RuleSet& rules() const { return *rules_; }
+  const ReferenceData& refdata() const { return *refdata_; }
+  const std::string& home() const { return home_; }
+  std::string Version() const;
+
+  // Prepares the evaluation input of a decision (units, parties and their list
+  // matches, facility, licences). Public for benchmarks that time evaluation alone.
+  void Prepare(Decision* d) const;
+
+ private:
+  Engine() = default;
+  std::string RenderExplain(const Decision& d, const Reason& r, const std::string& tmpl) const;
+  nlohmann::json ReasonJson(const Decision& d, const Reason& r, bool otherwise) const;
+
+  std::string home_;
+  std::shared_ptr<const ReferenceData> refdata_;
+  std::shared_ptr<const RuleSet> rules_;
+  EngineOptions options_;
+};
+
+// Finds the cordon home (a folder with rules/ and refdata/): $CORDON_HOME, then
+// upwards from the executable, then the source tree the binary was built from.
+std::string FindHome(const char* argv0);
+
+}  // namespace cordon
+
+#endif  // CORDON_ENGINE_ENGINE_H_
