@@ -26,7 +26,6 @@ run: build
 
 test-release: build
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
-	$(CORDON) cases $(SHARED)/cases tests/cases
 
 $(BUILD)/asan/build.ninja: | setup
 	cmake -S . -B $(BUILD)/asan -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_SANITIZE=ON \

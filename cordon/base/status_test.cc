@@ -46,7 +46,7 @@ TEST(Sha256Test, KnownVectors) {
   EXPECT_EQ(a.HexDigest(), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
   Sha256 b;
   b.Update("abc");
-  EXPECT_EQ(b.HexDigest(), "ba7816bf8f01cfea414140de5d2ae2223b00361a396177a9cb410ff61f2015ad");
+  EXPECT_EQ(b.HexDigest(), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 }  // namespace
 }  // namespace cordon

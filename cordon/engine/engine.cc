@@ -315,6 +315,10 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
   j["outcome"] = OutcomeName(r.outcome);
   j["review_policy"] = r.policy == ReviewPolicy::kNone ? json() : json(ReviewPolicyName(r.policy));
   std::string because = RenderExplain(d, r, otherwise && !rule.otherwise.empty() ? rule.otherwise : rule.explain);
+  if (r.outcome == Outcome::kUndetermined && rule.outcome != Outcome::kUndetermined) {
+    // The rule could neither fire nor be ruled out: say what it asks and what is missing.
+    because = (rule.title.empty() ? rule.id : rule.title);
+  }
   if (r.outcome == Outcome::kUndetermined && r.n_missing > 0) {
     because += " — cannot tell without: ";
     for (int i = 0; i < r.n_missing; ++i) {

@@ -405,6 +405,9 @@ class Parser {
           e->args.push_back(std::move(body));
           return e;
         }
+        if (t.text == "and" || t.text == "or" || t.text == "in" || t.text == "not") {
+          return Err(t, "expected an expression, found the keyword '" + t.text + "'");
+        }
         if (kFieldWords.count(t.text) && t.text != "from" && t.text != "until") {
           return Err(t, "expected an expression, found the field word '" + t.text + "'");
         }
