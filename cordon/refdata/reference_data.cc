@@ -91,6 +91,7 @@ Result<std::shared_ptr<const ReferenceData>> ReferenceData::Load(const std::stri
   for (const auto& p : files) {
     if (p.filename() == "list_entries.json") RETURN_IF_ERROR(rd->LoadListEntries(p.string()));
   }
+  rd->IndexCcl();
   Sha256 h;
   for (const auto& p : files) {
     auto text = ReadText(p.string());
@@ -344,11 +345,23 @@ const NamedSet* ReferenceData::FindSet(Symbol id) const {
 
 void ReferenceData::AddSet(NamedSet set) { sets_[set.id.id()] = std::move(set); }
 
-const CclEntry* ReferenceData::FindEccn(std::string_view eccn) const {
+namespace {
+uint64_t EccnKey(std::string_view eccn) {
   // The ECCN proper is the first five characters (3B001 of 3B001.c.1.a).
-  std::string key(eccn.substr(0, std::min<size_t>(5, eccn.size())));
-  auto it = ccl_.find(key);
-  return it == ccl_.end() ? nullptr : &it->second;
+  uint64_t k = 0;
+  for (size_t i = 0; i < 5 && i < eccn.size(); ++i) k = (k << 8) | static_cast<unsigned char>(eccn[i]);
+  return k | (uint64_t{std::min<size_t>(5, eccn.size())} << 48);
+}
+}  // namespace
+
+void ReferenceData::IndexCcl() {
+  for (const auto& [k, e] : ccl_) ccl_by_key_[EccnKey(k)] = &e;
+}
+
+const CclEntry* ReferenceData::FindEccn(std::string_view eccn) const {
+  if (eccn.size() > 5 && eccn[5] != '.') return nullptr;
+  auto it = ccl_by_key_.find(EccnKey(eccn));
+  return it == ccl_by_key_.end() ? nullptr : it->second;
 }
 
 std::string ReferenceData::CountryName(Symbol code) const {

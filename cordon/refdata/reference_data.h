@@ -113,6 +113,8 @@ class ReferenceData {
   struct Inherit { Symbol country, row; DateInterval when; };
   std::vector<Inherit> inherit_;
   std::unordered_map<std::string, CclEntry> ccl_;
+  std::unordered_map<uint64_t, const CclEntry*> ccl_by_key_;  // 5-character ECCN packed, for the hot path
+  void IndexCcl();
   std::vector<ListEntry> list_entries_;
   std::vector<std::string> files_;
   std::string hash_;
