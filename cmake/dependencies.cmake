@@ -5,6 +5,7 @@ find_package(fmt REQUIRED)                    # libfmt-dev
 find_package(CLI11 REQUIRED)                  # libcli11-dev (apps/cli only)
 find_package(PkgConfig REQUIRED)              # pkg-config
 pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)   # libicu-dev (screening)
+pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)    # libxml2-dev (lists: UN, EU, OFAC XML)
 find_package(SQLite3 REQUIRED)                # libsqlite3-dev (store)
 find_package(Threads REQUIRED)
 if(CORDON_BUILD_TESTS)

@@ -1,0 +1,217 @@
+#include "cordon/screening/internal/name_table.h"
+
+#include <algorithm>
+#include <bit>
+#include <cstdio>
+#include <map>
+
+namespace cordon::screening::internal {
+
+int CharBit(char c) {
+  if (c >= 'a' && c <= 'z') return c - 'a';
+  if (c >= '0' && c <= '9') return 26 + (c - '0');
+  if (c == ' ') return 36;
+  return -1;
+}
+
+KeyFeatures Features(std::string_view key) {
+  KeyFeatures f;
+  f.len = static_cast<uint32_t>(key.size());
+  for (char c : key) {
+    int b = CharBit(c);
+    if (b < 0) continue;
+    uint64_t bit = uint64_t{1} << b;
+    if (f.m1 & bit) f.m2 |= bit;
+    f.m1 |= bit;
+  }
+  for (size_t i = 0; i < 4 && i < key.size(); ++i)
+    f.first4 |= static_cast<uint32_t>(static_cast<unsigned char>(key[i])) << (8 * i);
+  return f;
+}
+
+NormalizedKeys MakeKeys(const NormalizedName& n) {
+  NormalizedKeys k;
+  for (const auto& t : n.strong) k.joined += t;
+  std::vector<std::string> s = n.strong;
+  std::sort(s.begin(), s.end());
+  s.erase(std::unique(s.begin(), s.end()), s.end());
+  for (const auto& t : s) k.set += (k.set.empty() ? "" : " ") + t;
+  for (const auto& t : n.weak) k.weak += (k.weak.empty() ? "" : " ") + t;
+  return k;
+}
+
+PreparedQuery::PreparedQuery(const NormalizedName& n, const ScreeningOptions& options)
+    : name(n),
+      keys(MakeKeys(n)),
+      kind(options.scorer),
+      threshold(options.threshold),
+      strong_threshold(keys.weak.empty() ? options.threshold
+                                         : (options.threshold - kWeakWeight) / (1.0 - kWeakWeight)),
+      strong(options.scorer, kind == ScorerKind::kTokenSet ? keys.set : keys.joined),
+      weak(options.scorer, keys.weak) {
+  features = Features(key());
+  int counts[64] = {};
+  for (char c : key())
+    if (int b = CharBit(c); b >= 0) ++counts[b];
+  for (int b = 0; b < 64; ++b) {
+    for (int k = 0; k < counts[b] && k < 16; ++k) at_least[k] |= uint64_t{1} << b;
+    max_count = std::max(max_count, std::min(counts[b], 16));
+  }
+}
+
+std::string_view PreparedQuery::key() const { return strong.query(); }
+
+NameTable::NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer)
+    : entities_(std::move(entities)), normalizer_(std::move(normalizer)) {
+  for (uint32_t e = 0; e < entities_.size(); ++e) {
+    const lists::ListEntity& ent = entities_[e];
+    AddName(e, 0, ent.name);
+    for (uint32_t a = 0; a < ent.aliases.size(); ++a) AddName(e, a + 1, ent.aliases[a]);
+  }
+}
+
+NameTable::Span NameTable::Add(std::string_view s) {
+  Span sp{static_cast<uint32_t>(arena_.size()), static_cast<uint32_t>(s.size())};
+  arena_.append(s);
+  return sp;
+}
+
+void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text) {
+  auto add = [&](const NormalizedName& n) {
+    NormalizedKeys k = MakeKeys(n);
+    if (k.joined.empty()) return;
+    refs_.push_back(NameRef{entity, slot});
+    joined_.push_back(Add(k.joined));
+    set_.push_back(Add(k.set));
+    weak_.push_back(Add(k.weak));
+  };
+  NormalizedName n = normalizer_->Normalize(text);
+  add(n);
+  // Name-order variant: OFAC and others write individuals "LAST, First";
+  // the variant "First LAST" is indexed as the same name.
+  if (entities_[entity].type == lists::EntityType::kIndividual) {
+    size_t comma = text.find(',');
+    if (comma != std::string::npos && text.find(',', comma + 1) == std::string::npos) {
+      NormalizedName v = normalizer_->Normalize(text.substr(comma + 1) + " " + text.substr(0, comma));
+      if (v.strong != n.strong) add(v);
+    }
+  }
+}
+
+const std::string& NameTable::name_text(uint32_t i) const {
+  const NameRef& r = refs_[i];
+  const lists::ListEntity& e = entities_[r.entity];
+  return r.slot == 0 ? e.name : e.aliases[r.slot - 1];
+}
+
+size_t NameTable::memory_bytes() const {
+  size_t n = arena_.capacity() + refs_.capacity() * sizeof(NameRef) +
+             (joined_.capacity() + set_.capacity() + weak_.capacity()) * sizeof(Span);
+  for (const auto& e : entities_) {
+    n += sizeof(e) + e.name.capacity() + e.list.capacity() + e.source_id.capacity();
+    for (const auto& a : e.aliases) n += sizeof(a) + a.capacity();
+    n += e.countries.size() * sizeof(std::string);
+  }
+  return n;
+}
+
+bool NameTable::Admits(uint32_t i, const ScreeningOptions& options) const {
+  const lists::ListEntity& e = entities_[refs_[i].entity];
+  if (!options.lists.empty()) {
+    bool ok = false;
+    for (const auto& l : options.lists) {
+      if (!l.empty() && l.back() == '.' ? e.list.compare(0, l.size(), l) == 0 : e.list == l) {
+        ok = true;
+        break;
+      }
+    }
+    if (!ok) return false;
+  }
+  if (!options.country.empty() && !e.countries.empty() &&
+      std::find(e.countries.begin(), e.countries.end(), options.country) == e.countries.end())
+    return false;
+  return true;
+}
+
+double NameTable::Score(const PreparedQuery& q, uint32_t i) const {
+  double s = q.strong.Similarity(key(i, q.kind), q.strong_threshold);
+  if (s < q.strong_threshold) return s;
+  std::string_view w = weak(i);
+  if (q.keys.weak.empty() || w.empty()) return s;
+  return (1.0 - kWeakWeight) * s + kWeakWeight * q.weak.Similarity(w, 0.0);
+}
+
+namespace {
+
+std::string Why(const NormalizedName& q, const NormalizedName& c) {
+  std::string out;
+  char buf[32];
+  for (const auto& qt : q.strong) {
+    double best = 0;
+    const std::string* best_t = nullptr;
+    for (const auto& ct : c.strong) {
+      double s = JaroWinkler(qt, ct);
+      if (s > best) best = s, best_t = &ct;
+    }
+    if (!out.empty()) out += ", ";
+    if (!best_t || best < 0.7) {
+      out += qt + " unmatched";
+      continue;
+    }
+    std::snprintf(buf, sizeof buf, " %.2f", best);
+    out += qt + (best == 1.0 ? "=" : "~") + *best_t + buf;
+  }
+  if (!q.weak.empty() || !c.weak.empty()) {
+    auto join = [](const std::vector<std::string>& v) {
+      std::string s;
+      for (const auto& t : v) s += (s.empty() ? "" : " ") + t;
+      return s.empty() ? std::string("-") : s;
+    };
+    out += "; legal form: " + join(q.weak) + (q.weak == c.weak ? "=" : "/") + join(c.weak);
+  }
+  return out;
+}
+
+}  // namespace
+
+std::vector<Match> NameTable::Finish(const PreparedQuery& q, std::vector<std::pair<uint32_t, double>> scored,
+                                     const ScreeningOptions& options) const {
+  // One score per (entity, name): a name-order variant is the same name.
+  std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, double>> best;
+  for (const auto& [i, s] : scored) {
+    const NameRef& r = refs_[i];
+    auto key = options.best_per_entity ? std::make_pair(r.entity, 0u) : std::make_pair(r.entity, r.slot);
+    auto [it, inserted] = best.emplace(key, std::make_pair(i, s));
+    if (!inserted) {
+      const auto& [bi, bs] = it->second;
+      // Ties go to the primary name, then to the lower slot.
+      if (s > bs || (s == bs && refs_[i].slot < refs_[bi].slot)) it->second = {i, s};
+    }
+  }
+  std::vector<Match> out;
+  out.reserve(best.size());
+  for (const auto& [key, v] : best) {
+    const auto& [i, s] = v;
+    const NameRef& r = refs_[i];
+    const lists::ListEntity& e = entities_[r.entity];
+    Match m;
+    m.list = e.list;
+    m.entity = e.source_id;
+    m.name = e.name;
+    m.matched_name = name_text(i);
+    m.matched_on = r.slot == 0 ? MatchedOn::kName : MatchedOn::kAlias;
+    m.score = s;
+    m.entity_index = r.entity;
+    out.push_back(std::move(m));
+  }
+  std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
+    if (a.score != b.score) return a.score > b.score;
+    if (a.entity_index != b.entity_index) return a.entity_index < b.entity_index;
+    return a.matched_name < b.matched_name;
+  });
+  if (options.max_results && out.size() > options.max_results) out.resize(options.max_results);
+  for (Match& m : out) m.why = Why(q.name, normalizer_->Normalize(m.matched_name));
+  return out;
+}
+
+}  // namespace cordon::screening::internal

@@ -1,0 +1,102 @@
+// Private to cordon/screening: the normalised names of an index, a prepared
+// query, the combined score, and turning scored names into ranked Matches.
+// The index (screening.cc) and the brute-force reference (testing/) share all
+// of it, so they can differ only in which names they score.
+#ifndef CORDON_SCREENING_INTERNAL_NAME_TABLE_H_
+#define CORDON_SCREENING_INTERNAL_NAME_TABLE_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "cordon/lists/list_entity.h"
+#include "cordon/screening/normalizer.h"
+#include "cordon/screening/scorer.h"
+#include "cordon/screening/screening.h"
+
+namespace cordon::screening::internal {
+
+// Weight of the legal-form tokens when both names have some:
+// score = (1 - w) * strong + w * weak; otherwise score = strong.
+inline constexpr double kWeakWeight = 0.1;
+
+// Cheap per-key summary for the filters (docs/screening.md § The index).
+struct KeyFeatures {
+  uint64_t m1 = 0;      // bit c: character c occurs at least once
+  uint64_t m2 = 0;      // bit c: character c occurs at least twice
+  uint32_t first4 = 0;  // first four bytes, zero-padded
+  uint32_t len = 0;
+};
+int CharBit(char c);  // 0..36 for [a-z0-9 ], -1 otherwise
+KeyFeatures Features(std::string_view key);
+
+struct NormalizedKeys {
+  std::string joined;  // strong tokens, no separator
+  std::string set;     // sorted distinct strong tokens, ' '-separated
+  std::string weak;    // weak tokens, ' '-separated
+};
+NormalizedKeys MakeKeys(const NormalizedName& n);
+
+struct NameRef {
+  uint32_t entity;
+  uint32_t slot;  // 0 = primary name, k = alias k - 1
+};
+
+struct PreparedQuery {
+  PreparedQuery(const NormalizedName& n, const ScreeningOptions& options);
+  NormalizedName name;
+  NormalizedKeys keys;
+  ScorerKind kind;
+  double threshold;
+  double strong_threshold;  // the strong score any returned pair needs
+  CachedScorer strong;
+  CachedScorer weak;
+  std::string_view key() const;  // the key the scorer compares
+  KeyFeatures features;
+  uint64_t at_least[16] = {};  // at_least[k]: characters occurring more than k times (k = 0..15)
+  int max_count = 0;
+};
+
+class NameTable {
+ public:
+  NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer);
+
+  size_t size() const { return refs_.size(); }
+  const NameRef& ref(uint32_t i) const { return refs_[i]; }
+  std::string_view joined(uint32_t i) const { return Slice(joined_[i]); }
+  std::string_view set(uint32_t i) const { return Slice(set_[i]); }
+  std::string_view weak(uint32_t i) const { return Slice(weak_[i]); }
+  std::string_view key(uint32_t i, ScorerKind kind) const {
+    return kind == ScorerKind::kTokenSet ? set(i) : joined(i);
+  }
+  const std::vector<lists::ListEntity>& entities() const { return entities_; }
+  const Normalizer& normalizer() const { return *normalizer_; }
+  const std::string& name_text(uint32_t i) const;  // the published name or alias
+  size_t memory_bytes() const;
+
+  // List and country filters of the options, for name i.
+  bool Admits(uint32_t i, const ScreeningOptions& options) const;
+  // The combined score of name i, exact when >= q.threshold.
+  double Score(const PreparedQuery& q, uint32_t i) const;
+  // Ranked matches from (name, score) pairs with score >= threshold.
+  std::vector<Match> Finish(const PreparedQuery& q, std::vector<std::pair<uint32_t, double>> scored,
+                            const ScreeningOptions& options) const;
+
+ private:
+  struct Span { uint32_t off; uint32_t len; };
+  std::string_view Slice(Span s) const { return std::string_view(arena_).substr(s.off, s.len); }
+  Span Add(std::string_view s);
+  void AddName(uint32_t entity, uint32_t slot, const std::string& text);
+
+  std::vector<lists::ListEntity> entities_;
+  std::unique_ptr<const Normalizer> normalizer_;
+  std::vector<NameRef> refs_;
+  std::vector<Span> joined_, set_, weak_;
+  std::string arena_;
+};
+
+}  // namespace cordon::screening::internal
+
+#endif  // CORDON_SCREENING_INTERNAL_NAME_TABLE_H_

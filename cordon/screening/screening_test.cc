@@ -1,0 +1,142 @@
+#include "cordon/screening/screening.h"
+
+#include <cstdlib>
+#include <set>
+
+#include <gtest/gtest.h>
+
+#include "cordon/lists/loader.h"
+#include "cordon/screening/testing/brute_force.h"
+#include "cordon/screening/testing/query_gen.h"
+
+namespace cordon::screening {
+namespace {
+
+std::string Shared() {
+  const char* env = std::getenv("CORDON_SHARED");
+  return env ? env : "../shared";
+}
+
+// The full CSL of 2026-07-31, built once for the suite.
+const ScreeningIndex& Csl() {
+  static const ScreeningIndex* index = [] {
+    auto l = lists::LoadListFile(Shared() + "/data/peer-mcp/expanded/consolidated.csv");
+    EXPECT_TRUE(l.ok()) << l.status().ToString();
+    auto idx = ScreeningIndex::Build(std::move(l->snapshot.entities));
+    EXPECT_TRUE(idx.ok());
+    return std::move(idx).value().release();
+  }();
+  return *index;
+}
+
+std::vector<std::string> AllNames(const ScreeningIndex& index) {
+  std::vector<std::string> names;
+  for (uint32_t i = 0; i < index.entity_count(); ++i) {
+    names.push_back(index.entity(i).name);
+    for (const auto& a : index.entity(i).aliases) names.push_back(a);
+  }
+  return names;
+}
+
+using Pair = std::tuple<uint32_t, std::string, double>;
+std::vector<Pair> Pairs(const std::vector<Match>& ms) {
+  std::vector<Pair> v;
+  for (const auto& m : ms) v.emplace_back(m.entity_index, m.matched_name, m.score);
+  return v;
+}
+
+void ExpectSameAsOracle(const ScreeningIndex& index, const std::vector<std::string>& queries,
+                        const ScreeningOptions& o, size_t* total_pairs) {
+  for (const auto& q : queries) {
+    auto fast = index.Screen(q, o);
+    auto slow = testing::BruteForceScreen(index, q, o);
+    ASSERT_EQ(Pairs(fast), Pairs(slow)) << "query '" << q << "' scorer " << ScorerName(o.scorer)
+                                        << " threshold " << o.threshold;
+    *total_pairs += fast.size();
+  }
+}
+
+TEST(ScreeningIndexTest, ExactlyTheOraclePairsJaroWinkler) {
+  const ScreeningIndex& index = Csl();
+  auto queries = testing::MixedQueries(AllNames(index), 1000, 20260731);
+  size_t pairs = 0;
+  for (double t : {0.90, 0.85}) {
+    ScreeningOptions o{.threshold = t, .scorer = ScorerKind::kJaroWinkler, .best_per_entity = false};
+    ExpectSameAsOracle(index, queries, o, &pairs);
+  }
+  EXPECT_GT(pairs, 1000u);  // the sample must actually exercise matches
+}
+
+TEST(ScreeningIndexTest, ExactlyTheOraclePairsLevenshteinAndTokenSet) {
+  const ScreeningIndex& index = Csl();
+  auto queries = testing::MixedQueries(AllNames(index), 200, 7);
+  for (ScorerKind k : {ScorerKind::kLevenshtein, ScorerKind::kTokenSet}) {
+    size_t pairs = 0;
+    for (double t : {0.90, 0.80}) {
+      ScreeningOptions o{.threshold = t, .scorer = k, .best_per_entity = false};
+      ExpectSameAsOracle(index, queries, o, &pairs);
+    }
+    EXPECT_GT(pairs, 100u) << ScorerName(k);
+  }
+}
+
+TEST(ScreeningIndexTest, ExactlyTheOraclePairsWithFilters) {
+  const ScreeningIndex& index = Csl();
+  auto queries = testing::MixedQueries(AllNames(index), 200, 99);
+  size_t pairs = 0;
+  ScreeningOptions o{.threshold = 0.88, .lists = {"US.EL", "US.MEU"}, .country = "CN"};
+  ExpectSameAsOracle(index, queries, o, &pairs);
+  ScreeningOptions p{.threshold = 0.9, .lists = {"US."}, .max_results = 3};
+  ExpectSameAsOracle(index, queries, p, &pairs);
+}
+
+bool Finds(const std::vector<Match>& ms, const std::string& name) {
+  for (const auto& m : ms)
+    if (m.name == name || m.matched_name == name) return true;
+  return false;
+}
+
+TEST(ScreeningIndexTest, HuaweiVariantsAgainstTheCsl) {
+  const ScreeningIndex& index = Csl();
+  ScreeningOptions o;
+  for (const char* q : {"Huawei Tech. Co Ltd", "HUAWEI TECHNOLOGIES CO LTD", "Huawei Technologies Company Limited",
+                        "华为技术有限公司", "華為技術有限公司"}) {
+    auto ms = index.Screen(q, o);
+    EXPECT_TRUE(Finds(ms, "HUAWEI TECHNOLOGIES CO., LTD.")) << q;
+    if (!ms.empty()) EXPECT_FALSE(ms[0].why.empty());
+  }
+}
+
+TEST(ScreeningIndexTest, LegalFormAloneDoesNotMatchEveryCompany) {
+  const ScreeningIndex& index = Csl();
+  for (const char* q : {"CORP", "Co., Ltd.", "China Co., Ltd."}) {
+    auto ms = index.Screen(q, ScreeningOptions{});
+    for (const auto& m : ms) EXPECT_LT(m.score, 1.0) << q << " vs " << m.matched_name;
+    EXPECT_LT(ms.size(), 20u) << q;
+  }
+}
+
+TEST(ScreeningIndexTest, MatchFieldsAndNameOrder) {
+  std::vector<lists::ListEntity> es(2);
+  es[0] = {.list = "US.SDN", .source_id = "1", .name = "PUTIN, Vladimir", .aliases = {"PUTIN, Vladimir Vladimirovich"},
+           .type = lists::EntityType::kIndividual};
+  es[1] = {.list = "US.EL", .source_id = "name:Acme", .name = "Acme Trading Co., Ltd.", .countries = {"HK"}};
+  auto index = ScreeningIndex::Build(es);
+  ASSERT_TRUE(index.ok());
+  auto ms = (*index)->Screen("Vladimir Putin", ScreeningOptions{});
+  ASSERT_EQ(ms.size(), 1u);
+  EXPECT_EQ(ms[0].list, "US.SDN");
+  EXPECT_EQ(ms[0].entity, "1");
+  EXPECT_EQ(ms[0].matched_on, MatchedOn::kName);
+  EXPECT_DOUBLE_EQ(ms[0].score, 1.0);
+  auto acme = (*index)->Screen("ACME TRADING COMPANY LIMITED", ScreeningOptions{});
+  ASSERT_EQ(acme.size(), 1u);
+  EXPECT_DOUBLE_EQ(acme[0].score, 1.0);
+  EXPECT_EQ(acme[0].why, "acme=acme 1.00, trading=trading 1.00; legal form: co ltd=co ltd");
+  EXPECT_TRUE((*index)->Screen("Acme Trading", ScreeningOptions{.country = "CN"}).empty());
+  EXPECT_EQ((*index)->Screen("Acme Trading", ScreeningOptions{.country = "HK"}).size(), 1u);
+  EXPECT_TRUE((*index)->Screen("...", ScreeningOptions{}).empty());
+}
+
+}  // namespace
+}  // namespace cordon::screening
