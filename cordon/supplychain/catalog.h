@@ -105,6 +105,14 @@ struct Product {
   Symbol ClassificationFor(Symbol regime) const;
 };
 
+// A fact a derivation needed and the data did not give (fail closed: the
+// answer that needed it is unknown / UNDETERMINED, naming it).
+struct MissingFact {
+  std::string part;
+  std::string fact;  // "made_in", "classification.US", "unit_value", "production.us_technology", ...
+  std::vector<std::string> path;  // from the product asked about down to `part`
+};
+
 // A problem found in input data, with where it is.
 struct Issue {
   enum class Severity { kError, kWarning };

@@ -88,12 +88,6 @@ struct Contributor {
   std::string why;
 };
 
-struct MissingFact {
-  std::string part;
-  std::string fact;  // "made_in", "classification.US", "unit_value", "unit_value.currency"
-  std::vector<std::string> path;
-};
-
 struct DeMinimisResult {
   std::string product;
   DeMinimisOutcome outcome = DeMinimisOutcome::kUndetermined;
