@@ -245,12 +245,15 @@ Result<DeMinimisResult> DeMinimisRollup::Rollup(NodeId root, const DeMinimisOpti
 void DeMinimisRollup::RollupAll() {
   PreparePolicy();
   const uint32_t n = graph_.size();
-  content_.assign(n, ContentBounds{});
-  component_.assign(n, ContentBounds{});
+  // Every entry is overwritten below: no need to clear (a full clear would
+  // cost as much memory traffic as the pass itself).
+  content_.resize(n);
+  component_.resize(n);
   const uint64_t* off = graph_.child_offsets().data();
   const NodeId* child = graph_.child_ids().data();
   const double* qty = graph_.child_quantities().data();
   ContentBounds* comp = component_.data();
+  ContentBounds* content = content_.data();
   for (NodeId u = 0; u < n; ++u) {
     double low = 0, high = 0;
     for (uint64_t e = off[u], end = off[u + 1]; e < end; ++e) {
@@ -258,14 +261,22 @@ void DeMinimisRollup::RollupAll() {
       low += qty[e] * c.low;
       high += qty[e] * c.high;
     }
-    content_[u] = {low, high};
-    comp[u] = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
+    const uint8_t flags = graph_.packed_flags(u);
+    // A foreign part's contribution is its content: stored once (content()
+    // reads it from component_), which saves a fifth of the pass's memory
+    // traffic.
+    if (static_cast<Origin>(flags & 3) != Origin::kForeign) content[u] = {low, high};
+    comp[u] = AsComponent(flags, CountsCode(u), graph_.value(u), {low, high});
   }
+}
+
+ContentBounds DeMinimisRollup::content(NodeId product) const {
+  return graph_.origin(product) == Origin::kForeign ? component_[product] : content_[product];
 }
 
 DeMinimisOutcome DeMinimisRollup::Decide(NodeId product, double threshold) const {
   return DecideContent(graph_.origin(product), graph_.value(product),
-                       graph_.value_state(product) == ValueState::kKnown, content_[product],
+                       graph_.value_state(product) == ValueState::kKnown, content(product),
                        threshold);
 }
 
@@ -273,8 +284,20 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   PreparePolicy();  // the change may bring a classification not seen before
   const uint32_t n = graph_.size();
   if (queued_.size() != n) queued_.assign(n, 0);
-  ContentBounds nc = AsComponent(graph_.packed_flags(changed), CountsCode(changed),
-                                 graph_.value(changed), content_[changed]);
+  // The stored content of `changed` may be gone (a part that was foreign
+  // keeps it only in component_): recompute it from its components.
+  auto recompute = [&](NodeId u) {
+    double low = 0, high = 0;
+    auto ch = graph_.children(u);
+    auto q = graph_.quantities(u);
+    for (size_t e = 0; e < ch.size(); ++e) {
+      low += q[e] * component_[ch[e]].low;
+      high += q[e] * component_[ch[e]].high;
+    }
+    content_[u] = {low, high};
+    return AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
+  };
+  ContentBounds nc = recompute(changed);
   size_t recomputed = 1;
   if (Same(nc, component_[changed])) return recomputed;
   component_[changed] = nc;
@@ -297,15 +320,7 @@ size_t DeMinimisRollup::Update(NodeId changed) {
     const NodeId u = heap.top();
     heap.pop();
     ++recomputed;
-    double low = 0, high = 0;
-    auto ch = graph_.children(u);
-    auto q = graph_.quantities(u);
-    for (size_t e = 0; e < ch.size(); ++e) {
-      low += q[e] * component_[ch[e]].low;
-      high += q[e] * component_[ch[e]].high;
-    }
-    content_[u] = {low, high};
-    nc = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
+    nc = recompute(u);
     if (!Same(nc, component_[u])) {
       component_[u] = nc;
       push_parents(u);

@@ -121,7 +121,7 @@ class DeMinimisRollup {
   bool has_table() const { return !component_.empty(); }
 
   // REQUIRES: RollupAll() ran. Content of one unit of `product` (as a product).
-  ContentBounds content(NodeId product) const { return content_[product]; }
+  ContentBounds content(NodeId product) const;
   DeMinimisOutcome Decide(NodeId product, double threshold) const;
 
   // After graph.SetFacts(changed, ...): recomputes `changed` and, while their
@@ -137,7 +137,9 @@ class DeMinimisRollup {
   const BomGraph& graph_;
   const ContentPolicy& policy_;
   std::vector<uint8_t> counts_;  // class id * kPartKindCount + kind -> 0/1/2
-  std::vector<ContentBounds> content_;    // per node: content as a product
+  // Per node: content as a product; kept for parts not known to be foreign
+  // (for a foreign part it equals its contribution, in component_).
+  std::vector<ContentBounds> content_;
   std::vector<ContentBounds> component_;  // per node: contribution of one unit as a component
   std::vector<uint8_t> queued_;           // scratch for Update()
 };

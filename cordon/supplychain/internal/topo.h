@@ -17,10 +17,12 @@ struct TopoOrder {
   std::vector<uint64_t> cycle_edges;
 };
 
-// Depth-first post-order from the roots (nodes no edge points to), in node
-// order, so a part lands next to the first assembly that uses it: the
-// bottom-up passes then read children that are close in memory.
-// Iterative: BOMs can be deep and the library must not overflow the stack.
+// Each part is placed as soon as its last component is placed (Kahn's
+// algorithm run bottom-up with a stack, leaves taken in input order), so an
+// assembly lands right after the components it reads and a bottom-up pass
+// finds them still in cache. Iterative: BOMs can be deep and the library
+// must not overflow the stack. When there is a cycle, a depth-first search
+// names one.
 // REQUIRES: offsets.size() == n + 1, every target < n.
 TopoOrder ChildrenFirstOrder(uint32_t n, std::span<const uint64_t> offsets,
                              std::span<const uint32_t> targets);
