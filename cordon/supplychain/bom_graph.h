@@ -107,6 +107,10 @@ class BomGraph {
   std::span<const NodeId> parents(NodeId n) const {
     return {parent_.data() + parent_offset_[n], parent_.data() + parent_offset_[n + 1]};
   }
+  // Quantity of n in each of parents(n), same order.
+  std::span<const double> parent_quantities(NodeId n) const {
+    return {parent_quantity_.data() + parent_offset_[n], parent_quantity_.data() + parent_offset_[n + 1]};
+  }
 
   // Raw arrays for the bottom-up passes.
   const std::vector<uint64_t>& child_offsets() const { return child_offset_; }
@@ -159,6 +163,7 @@ class BomGraph {
   std::vector<double> quantity_;
   std::vector<uint64_t> parent_offset_;  // size()+1
   std::vector<NodeId> parent_;
+  std::vector<double> parent_quantity_;
 
   std::vector<uint8_t> flags_;  // origin | kind << 2 | value state << 4
   std::vector<Symbol> made_in_;

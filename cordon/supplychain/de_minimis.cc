@@ -1,6 +1,7 @@
 #include "cordon/supplychain/de_minimis.h"
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <numeric>
 #include <queue>
@@ -284,8 +285,7 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   PreparePolicy();  // the change may bring a classification not seen before
   const uint32_t n = graph_.size();
   if (queued_.size() != n) queued_.assign(n, 0);
-  // The stored content of `changed` may be gone (a part that was foreign
-  // keeps it only in component_): recompute it from its components.
+  // Recomputes u's content from all its components.
   auto recompute = [&](NodeId u) {
     double low = 0, high = 0;
     auto ch = graph_.children(u);
@@ -295,35 +295,63 @@ size_t DeMinimisRollup::Update(NodeId changed) {
       high += q[e] * component_[ch[e]].high;
     }
     content_[u] = {low, high};
-    return AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
   };
-  ContentBounds nc = recompute(changed);
+  auto contribution = [&](NodeId u) {
+    return AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), content_[u]);
+  };
+  // The stored content of `changed` may be gone (a foreign part keeps it
+  // only in component_): recompute it from its components.
+  recompute(changed);
+  ContentBounds nc = contribution(changed);
   size_t recomputed = 1;
   if (Same(nc, component_[changed])) return recomputed;
-  component_[changed] = nc;
 
   // Ancestors have larger ids than their parts: taking the smallest queued id
-  // first visits each ancestor after every changed part below it.
+  // first visits each ancestor after every changed part below it. A parent's
+  // content moves by quantity x the change of the child (O(changed edges),
+  // not O(components)); when a bound is infinite the difference is not
+  // defined and the parent is recomputed from all its components instead.
+  constexpr uint8_t kDelta = 1, kFull = 2;
   std::priority_queue<NodeId, std::vector<NodeId>, std::greater<>> heap;
   std::vector<NodeId> touched;
-  auto push_parents = [&](NodeId u) {
-    for (NodeId p : graph_.parents(u)) {
+  auto propagate = [&](NodeId u, ContentBounds before, ContentBounds after) {
+    // `low` is always finite. `high` going infinite makes the parent's
+    // infinite; staying infinite changes nothing; only coming back from
+    // infinity needs the parent's other components (a full recompute).
+    const bool back_from_inf = std::isinf(before.high) && !std::isinf(after.high);
+    auto ps = graph_.parents(u);
+    auto qs = graph_.parent_quantities(u);
+    for (size_t k = 0; k < ps.size(); ++k) {
+      const NodeId p = ps[k];
       if (!queued_[p]) {
-        queued_[p] = 1;
+        queued_[p] = kDelta;
         touched.push_back(p);
         heap.push(p);
+        // Its content as of now (a foreign part's lives in component_).
+        if (graph_.origin(p) == Origin::kForeign) content_[p] = component_[p];
+      }
+      if (back_from_inf) queued_[p] = kFull;
+      if (queued_[p] == kDelta) {
+        content_[p].low += qs[k] * (after.low - before.low);
+        if (std::isinf(after.high)) {
+          content_[p].high = after.high;
+        } else if (!std::isinf(content_[p].high)) {
+          content_[p].high += qs[k] * (after.high - before.high);
+        }
       }
     }
   };
-  push_parents(changed);
+  propagate(changed, component_[changed], nc);
+  component_[changed] = nc;
   while (!heap.empty()) {
     const NodeId u = heap.top();
     heap.pop();
     ++recomputed;
-    nc = recompute(u);
+    if (queued_[u] == kFull) recompute(u);
+    nc = contribution(u);
     if (!Same(nc, component_[u])) {
+      propagate(u, component_[u], nc);
       component_[u] = nc;
-      push_parents(u);
     }
   }
   for (NodeId t : touched) queued_[t] = 0;
