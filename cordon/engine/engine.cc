@@ -109,6 +109,12 @@ void Engine::Prepare(Decision* d) const {
     in.units.push_back(u);
   }
   if (in.units.empty()) in.units.push_back(rules::UnitView());
+  for (auto& u : in.units) {
+    if (!u.item) continue;
+    for (size_t ri = 0; ri < rules_->regimes().size(); ++ri) {
+      u.given_class[ri] = u.item->ClassificationFor(rules_->regimes()[ri]);
+    }
+  }
   // List entries: bundled, then the context's (which override a bundled entry of the same list and name).
   d->entries.clear();
   for (const auto& e : d->context.list_entries) d->entries.push_back(e);
@@ -129,6 +135,10 @@ void Engine::Prepare(Decision* d) const {
         e.review_policy = b.review_policy;
       }
     }
+  }
+  for (auto& e : d->entries) {
+    e.compiled_policy = rules_->EntryPolicy(e);
+    e.parsed_policy = static_cast<int>(ParseReviewPolicy(e.review_policy));
   }
   // Screening: exact match of folded names and aliases (the fuzzy index is wired in cordon/screening).
   d->screening.clear();

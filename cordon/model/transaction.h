@@ -191,6 +191,10 @@ struct ListEntry {
   std::vector<std::pair<std::string, std::string>> policy_when;
   std::string policy_else;
   std::string source;  // where this entry came from (file)
+  // Filled by the engine before evaluation so the hot path builds no strings: the rules
+  // module's compiled policy for this entry (opaque here) and the parsed policy text.
+  const void* compiled_policy = nullptr;
+  int parsed_policy = -1;
 };
 
 struct License {

@@ -77,8 +77,14 @@ ReviewPolicy Evaluator::PolicyFor(const Rule& r, rules::Frame& f, Reason* reason
     ReviewPolicy p = ReviewPolicy::kNone;
     for (int i = 0; i < reason->n_entries; ++i) {
       const ListEntry& e = *reason->entries[i];
-      const auto* structured = rules_.EntryPolicy(e);
-      ReviewPolicy ep = structured ? run_cases(*structured) : ParseReviewPolicy(EntryPolicyText(e, f.in->date));
+      const auto* structured = e.parsed_policy >= 0
+                                   ? static_cast<const std::vector<Rule::PolicyCase>*>(e.compiled_policy)
+                                   : rules_.EntryPolicy(e);
+      bool dated = false;
+      for (const auto& h : e.history) dated = dated || h.review_policy.has_value();
+      ReviewPolicy ep = structured ? run_cases(*structured)
+                        : (e.parsed_policy >= 0 && !dated) ? static_cast<ReviewPolicy>(e.parsed_policy)
+                                                           : ParseReviewPolicy(EntryPolicyText(e, f.in->date));
       p = Stricter(p, ep);
     }
     if (p != ReviewPolicy::kNone) return p;
@@ -173,7 +179,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
   // Classification, then scope, per unit.
   for (size_t u = 0; u < in.units.size(); ++u) {
     rules::UnitView& unit = in.units[u];
-    f.unit = &unit;
+    f.SetUnit(&unit);
     unit.derived_by[ri] = -1;
     Tri subject = Tri::kFalse;
     for (int idx : active) {
@@ -186,6 +192,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
           unit.derived_by[ri] = idx;
           unit.derived_class[ri] = r.classify_as;
+          ++f.epoch;  // memoised definitions may read the classification
           j->classified.push_back(MakeReason(idx, static_cast<int>(u), f));
           note_unverified(idx);
         }
@@ -237,7 +244,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
 
   // Requirements.
   for (size_t u = 0; u < in.units.size(); ++u) {
-    f.unit = &in.units[u];
+    f.SetUnit(&in.units[u]);
     for (int idx : active) {
       const Rule& r = all[idx];
       if (r.stage <= Stage::kScope || r.effect != Effect::kRequirement) continue;
@@ -263,7 +270,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
 
   // Exceptions overcome the requirements that allow them.
   for (size_t u = 0; u < in.units.size(); ++u) {
-    f.unit = &in.units[u];
+    f.SetUnit(&in.units[u]);
     for (int idx : active) {
       const Rule& ex = all[idx];
       if (ex.effect != Effect::kException) continue;

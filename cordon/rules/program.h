@@ -51,6 +51,7 @@ struct UnitView {
   int index = 0;          // position in items[]
   bool equipment = false; // the service's equipment
   Symbol derived_class[kMaxRegimes];
+  Symbol given_class[kMaxRegimes];  // the item's stated classification per regime index (Prepare)
   int derived_by[kMaxRegimes] = {-1, -1, -1, -1, -1, -1, -1, -1};  // classification rule index
   Tri subject[kMaxRegimes] = {Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse,
                               Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse};
@@ -79,21 +80,39 @@ struct MissingRef {
   int party = -3;        // party index for party facts
 };
 
+// A value during evaluation: 16 bytes, so that it travels in registers.
 struct Val {
   enum K : uint8_t { kUnknown, kBool, kNum, kSym, kDate, kList, kSet, kParty } k = kUnknown;
-  bool b = false;
-  double n = 0;
-  uint32_t sym = 0;
-  int32_t date = 0;
-  const Symbol* lp = nullptr;
-  uint32_t ln = 0;
-  const NamedSet* set = nullptr;
-  const PartyView* party = nullptr;
+  uint32_t ln = 0;  // list length
+  union {
+    bool b;
+    double n;
+    uint32_t sym;
+    int32_t date;
+    const Symbol* lp;
+    const NamedSet* set;
+    const PartyView* party;
+  };
+  Val() : n(0) {}
+};
+static_assert(sizeof(Val) == 16, "Val must stay small");
+
+constexpr int kMaxDefines = 64;
+
+struct DefineMemo {
+  uint32_t epoch = 0;
+  Tri value = Tri::kUnknown;
+  uint8_t n_missing = 0;
+  MissingRef missing[4];
 };
 
 struct Frame {
   const EvalInput* in = nullptr;
   const UnitView* unit = nullptr;
+  // Definitions are evaluated once per unit: a new unit starts a new epoch.
+  uint32_t epoch = 1;
+  DefineMemo defines[kMaxDefines];
+  void SetUnit(const UnitView* u) { unit = u; ++epoch; }
   const PartyView* vars[4] = {nullptr, nullptr, nullptr, nullptr};
   MissingRef missing[kMaxMissing];
   int n_missing = 0;
@@ -114,6 +133,8 @@ enum class Op : uint8_t {
   kConstBool, kConstNum, kConstSym, kConstDate, kConstList, kSetRef, kFact, kPartyVar, kPartyField,
   kOr, kAnd, kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
   kIntersects, kCount, kAny, kContainsText,
+  // Fused forms of the most common shapes (fact OP constant), to save dispatches.
+  kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine,
 };
 
 struct Node {
@@ -167,6 +188,9 @@ class Program {
   Val LoadFact(const Node& n, Frame& f) const;
   Val LoadPartyField(const Node& n, Frame& f) const;
   Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
+  int Fuse(int node);
+  Tri InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const;
+  int define_count_ = 0;
 
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
