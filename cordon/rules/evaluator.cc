@@ -181,6 +181,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
     rules::UnitView& unit = in.units[u];
     f.SetUnit(&unit);
     unit.derived_by[ri] = -1;
+    unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
     for (int idx : active) {
       const Rule& r = all[idx];
@@ -204,7 +205,10 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         reason.outcome = Outcome::kNoLicenseRequired;
         j->subject_because.push_back(reason);
         note_unverified(idx);
-        if (r.effect == Effect::kSubject) subject = Tri::kTrue;
+        if (r.effect == Effect::kSubject) {
+          subject = Tri::kTrue;
+          if (unit.n_subject_rules[ri] < 6) unit.subject_rules[ri][unit.n_subject_rules[ri]++] = static_cast<int16_t>(idx);
+        }
         j->reached = true;
       } else if (t == Tri::kUnknown) {
         Reason reason = MakeReason(idx, static_cast<int>(u), f);

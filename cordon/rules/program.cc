@@ -346,6 +346,13 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     std::string lower;
     for (char ch : e.args[1]->text) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     n.sym = Symbol::Intern(lower).id();
+  } else if (fn == "subject_only_via") {
+    RETURN_IF_ERROR(want(1));
+    if (e.args[0]->kind != Expr::Kind::kList) return TypeError(e, "subject_only_via([\"rule id prefix\", ...]) takes a list of rule id prefixes");
+    if (current_regime_ < 0) return TypeError(e, "a definition cannot use subject_only_via (it depends on the regime)");
+    n.op = Op::kSubjectOnlyVia;
+    n.list = nodes_[args[0]].list;
+    n.slot = current_regime_;
   } else if (fn == "count") {
     RETURN_IF_ERROR(want(1));
     if (type_of(0) != Type::kList) return TypeError(e, "count() takes a list");
@@ -353,7 +360,7 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.type = Type::kNum;
     n.a = args[0];
   } else {
-    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count, contains_text)");
+    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count, contains_text, subject_only_via)");
   }
   return Push(n);
 }
@@ -912,6 +919,19 @@ Val Program::Eval(int idx, Frame& f) const {
         }
       }
       return Bool(false);
+    }
+    case Op::kSubjectOnlyVia: {
+      // True when the item is subject to the regime and every scope rule that made it so has one
+      // of the listed id prefixes (e.g. only through the footnote 5 routes).
+      if (!f.unit || f.unit->subject[n.slot] == Tri::kUnknown) return Val{};
+      if (f.unit->subject[n.slot] == Tri::kFalse || f.unit->n_subject_rules[n.slot] == 0) return Bool(false);
+      for (int i = 0; i < f.unit->n_subject_rules[n.slot]; ++i) {
+        const std::string& id = (*rule_ids_)[f.unit->subject_rules[n.slot][i]];
+        bool covered = false;
+        for (Symbol p : lists_[n.list]) covered = covered || id.rfind(p.text(), 0) == 0;
+        if (!covered) return Bool(false);
+      }
+      return Bool(true);
     }
     case Op::kContainsText: {
       Val a = Eval(n.a, f);

@@ -53,6 +53,9 @@ struct UnitView {
   Symbol derived_class[kMaxRegimes];
   Symbol given_class[kMaxRegimes];  // the item's stated classification per regime index (Prepare)
   int derived_by[kMaxRegimes] = {-1, -1, -1, -1, -1, -1, -1, -1};  // classification rule index
+  // The scope rules that made the item subject, per regime (for subject_only_via).
+  int16_t subject_rules[kMaxRegimes][6] = {};
+  uint8_t n_subject_rules[kMaxRegimes] = {};
   Tri subject[kMaxRegimes] = {Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse,
                               Tri::kFalse, Tri::kFalse, Tri::kFalse, Tri::kFalse};
   // The de minimis percentage, computed on first use (see Program::ContentPct).
@@ -134,7 +137,7 @@ enum class Op : uint8_t {
   kOr, kAnd, kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
   kIntersects, kCount, kAny, kContainsText,
   // Fused forms of the most common shapes (fact OP constant), to save dispatches.
-  kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine,
+  kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine, kSubjectOnlyVia,
 };
 
 struct Node {
@@ -160,6 +163,8 @@ class Program {
   Status AddSet(const SetDecl& s);
   Status AddDefine(const DefineDecl& d);
   void SetRegimes(const std::vector<Symbol>& regimes) { regimes_ = regimes; }
+  // Rule ids by index, for subject_only_via (set before compiling rules).
+  void SetRuleIds(const std::vector<std::string>* ids) { rule_ids_ = ids; }
   int RegimeIndex(Symbol r) const;
   // The regime whose rule is being compiled: item.subject means subject to it.
   void SetCurrentRegime(int r) { current_regime_ = r; }
@@ -202,6 +207,7 @@ class Program {
   std::vector<std::string> define_stack_;
   std::vector<Symbol> regimes_;
   int current_regime_ = 0;
+  const std::vector<std::string>* rule_ids_ = nullptr;
 };
 
 }  // namespace cordon::rules

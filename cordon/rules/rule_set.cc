@@ -145,6 +145,12 @@ class RuleSetBuilder {
       }
     }
     std::map<std::string, std::string> seen_ids;
+    // Rule ids in load order: rules_ grows in the same order, so the index of a rule is its position.
+    rs->rule_ids_ = std::make_unique<std::vector<std::string>>();
+    for (const auto& f : files) {
+      for (const auto& d : f.rules) rs->rule_ids_->push_back(d.id);
+    }
+    rs->program_->SetRuleIds(rs->rule_ids_.get());
     for (const auto& f : files) {
       for (const auto& d : f.rules) {
         Status st = AddRule(*rs, d, &seen_ids);

@@ -107,6 +107,7 @@ class RuleSet {
   std::vector<Symbol> regimes_;
   std::shared_ptr<const ReferenceData> refdata_;
   std::unique_ptr<rules::Program> program_;
+  std::unique_ptr<std::vector<std::string>> rule_ids_;
   // Per regime: the change points of the rule set and the rules in force in each span.
   struct Span { Date from; std::vector<int> rules; };
   std::vector<std::vector<Span>> spans_;
