@@ -22,11 +22,14 @@ using json = nlohmann::json;
 namespace fs = std::filesystem;
 
 Result<std::unique_ptr<Engine>> OpenEngine(const Globals& g, const std::vector<std::string>& extra = {},
-                                           bool trace = true) {
+                                           bool trace = true, const std::vector<std::string>& list_paths = {},
+                                           double threshold = 0.90) {
   EngineOptions o;
   o.home = g.home.empty() ? FindHome(g.argv0) : g.home;
   o.extra_rules = extra;
   o.trace = trace;
+  o.lists = list_paths;
+  o.threshold = threshold;
   return Engine::Open(o);
 }
 
@@ -52,7 +55,9 @@ Status Version(const Globals& g) {
 }
 
 Status Check(const Globals& g, const CheckArgs& a, int* exit_code) {
-  ASSIGN_OR_RETURN(auto engine, OpenEngine(g, a.extra_rules, !a.no_trace));
+  if (a.threshold <= 0 || a.threshold > 1) return InvalidArgument("--threshold: must be in (0, 1]");
+  ASSIGN_OR_RETURN(auto engine, OpenEngine(g, a.extra_rules, !a.no_trace, a.lists, a.threshold));
+  for (const auto& n : engine->list_notes()) std::cerr << "lists: " << n << "\n";
   std::optional<Date> date;
   if (!a.date.empty()) {
     auto d = Date::Parse(a.date);
@@ -63,9 +68,6 @@ Status Check(const Globals& g, const CheckArgs& a, int* exit_code) {
   if (!a.context.empty()) {
     ASSIGN_OR_RETURN(json cj, ReadJsonFile(a.context));
     ASSIGN_OR_RETURN(base, engine->ParseContext(cj, a.context));
-  }
-  if (!a.lists.empty()) {
-    return InvalidArgument("--lists: list files are not wired into check yet (see issue 4); use context.list_entries");
   }
   ASSIGN_OR_RETURN(std::string text, ReadAll(a.file));
   std::vector<std::pair<json, std::string>> docs;  // transaction json, where

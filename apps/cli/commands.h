@@ -18,6 +18,7 @@ struct CheckArgs {
   std::string file;
   std::string context;
   std::vector<std::string> lists;
+  double threshold = 0.90;
   std::string date;
   std::string format = "text";
   bool jsonl = false;

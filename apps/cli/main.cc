@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   c->add_option("file", check.file, "transaction file (JSON, array, or JSON Lines with --jsonl; - for stdin)")->required();
   c->add_option("--context", check.context, "context file: facilities, products, licences, list entries");
   c->add_option("--lists", check.lists, "list files or folders (publishers' formats)");
+  c->add_option("--threshold", check.threshold, "screening threshold for --lists (default 0.90; 0.97 and above apply as matches)");
   c->add_option("--date", check.date, "evaluate as of this day (YYYY-MM-DD) instead of the transaction's date");
   c->add_option("--format", check.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   c->add_flag("--jsonl", check.jsonl, "the file holds one transaction per line");

@@ -11,6 +11,9 @@
 
 #include <fmt/format.h>
 
+#include "cordon/lists/loader.h"
+#include "cordon/screening/screening.h"
+
 namespace cordon {
 namespace {
 
@@ -60,7 +63,49 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::vector<std::string> dirs = {e->home_ + "/rules"};
   for (const auto& x : options.extra_rules) dirs.push_back(x);
   ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_));
+  if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
   return e;
+}
+
+Status Engine::LoadLists() {
+  std::vector<lists::ListEntity> all;
+  std::vector<std::string> sources;
+  for (const auto& path : options_.lists) {
+    auto loaded = lists::LoadListPath(path);
+    if (!loaded.ok()) return loaded.status().WithPrefix("--lists");
+    for (auto& l : *loaded) {
+      list_warnings_.push_back(fmt::format("{}: {} ({}): {} entries, {} warnings", l.path, l.snapshot.list, l.format,
+                                           l.snapshot.entities.size(), l.warnings.size()));
+      for (auto& ent : l.snapshot.entities) {
+        sources.push_back(l.path);
+        all.push_back(std::move(ent));
+      }
+    }
+  }
+  // The rules read list entries; the index finds them. Entry i describes index entity i.
+  for (size_t i = 0; i < all.size(); ++i) {
+    const lists::ListEntity& ent = all[i];
+    ListEntry e;
+    e.list = Symbol::Intern(ent.list);
+    e.name = ent.name;
+    e.aliases = ent.aliases;
+    for (const auto& c : ent.countries) {
+      Symbol cs = Symbol::Intern(c);
+      if (refdata_->vocabulary().IsCountry(cs)) { e.country = cs; break; }
+    }
+    e.added = ent.start_date;
+    e.removed = ent.end_date;
+    e.license_requirement = ent.license_requirement;
+    e.review_policy = ent.license_policy;
+    e.footnotes = ent.footnotes;
+    e.federal_register = ent.federal_register;
+    e.source = sources[i] + "#" + ent.source_id;
+    list_entries_.push_back(std::move(e));
+  }
+  auto index = screening::ScreeningIndex::Build(std::move(all));
+  if (!index.ok()) return index.status().WithPrefix("--lists");
+  index_ = std::move(*index);
+  return Status::Ok();
 }
 
 std::string Engine::Version() const {
@@ -163,12 +208,36 @@ void Engine::Prepare(Decision* d) const {
       d->screening.push_back(ScreeningHit{p.name, index, &e, 1.0, matched_on});
     }
   };
+  // The fuzzy index over the loaded lists: certain matches apply, possible ones are held for review.
+  auto fuzzy = [&](const Party& p, int index, rules::PartyView* view) {
+    if (!index_) return;
+    screening::ScreeningOptions so;
+    so.threshold = options_.threshold;
+    std::vector<std::string> names = {p.name};
+    for (const auto& a : p.aliases) names.push_back(a);
+    for (const auto& n : names) {
+      for (const auto& m : index_->Screen(n, so)) {
+        const ListEntry* e = &list_entries_[m.entity_index];
+        bool certain = m.score >= options_.certain;
+        auto& into = certain ? view->matches : view->possible;
+        if (std::find(into.begin(), into.end(), e) != into.end()) continue;
+        into.push_back(e);
+        d->screening.push_back(ScreeningHit{p.name, index, e, m.score, screening::MatchedOnName(m.matched_on),
+                                            m.matched_name, m.why, !certain});
+      }
+    }
+  };
   in.parties.resize(tx.parties.size());
-  for (size_t i = 0; i < tx.parties.size(); ++i) match(tx.parties[i], static_cast<int>(i), &in.parties[i]);
+  for (size_t i = 0; i < tx.parties.size(); ++i) {
+    match(tx.parties[i], static_cast<int>(i), &in.parties[i]);
+    fuzzy(tx.parties[i], static_cast<int>(i), &in.parties[i]);
+  }
   match(tx.exporter, -1, &in.exporter);
+  fuzzy(tx.exporter, -1, &in.exporter);
   if (tx.service) {
     in.has_performer = true;
     match(tx.service->performer, -2, &in.performer);
+    fuzzy(tx.service->performer, -2, &in.performer);
   }
   // Licences named by the transaction.
   d->licences.clear();
@@ -422,8 +491,11 @@ json Engine::RenderJson(const Decision& d) const {
   out["jurisdictions"] = juris;
   json screening = json::array();
   for (const auto& h : d.screening) {
-    screening.push_back({{"party", h.party}, {"list", std::string(h.entry->list.text())}, {"entry", h.entry->name},
-                         {"score", h.score}, {"matched_on", h.matched_on}});
+    json hj = {{"party", h.party}, {"list", std::string(h.entry->list.text())}, {"entry", h.entry->name},
+               {"score", h.score}, {"matched_on", h.matched_on}, {"status", h.possible ? "possible" : "match"}};
+    if (!h.matched_name.empty()) hj["matched_name"] = h.matched_name;
+    if (!h.why.empty()) hj["why"] = h.why;
+    screening.push_back(hj);
   }
   out["screening"] = screening;
   json notes = json::array();
@@ -487,8 +559,9 @@ std::string Engine::RenderText(const Decision& d) const {
   if (!d.screening.empty()) {
     o << "\nScreening\n";
     for (const auto& h : d.screening) {
-      o << "  " << h.party << " matches " << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on
-        << ")\n";
+      o << "  " << h.party << (h.possible ? " possibly matches " : " matches ") << h.entry->list.text() << " entry \""
+        << h.entry->name << "\" (" << h.matched_on << ", score " << fmt::format("{:.2f}", h.score) << ")"
+        << (h.why.empty() ? "" : "  " + h.why) << (h.possible ? "  — review: confirm or reject" : "") << "\n";
     }
   }
   for (const auto& n : d.det.notes) o << "\nnote: " << n << "\n";

@@ -27,12 +27,21 @@
 
 namespace cordon {
 
+namespace screening { class ScreeningIndex; }
+
 struct EngineOptions {
   // The repository-style home holding rules/ and refdata/. Empty: found next to the binary.
   std::string home;
   // Extra rule files or folders (scenarios, local rules) loaded with the bundled ones.
   std::vector<std::string> extra_rules;
   bool trace = true;
+  // Restricted-party lists in their publishers' formats (files or folders), screened with the
+  // fuzzy index (cordon/screening). Matches at or above `certain` apply in the rules; matches from
+  // `threshold` up to it are possible matches: shown for review, and the rules that turn on them
+  // answer UNDETERMINED until a person confirms or rejects the match.
+  std::vector<std::string> lists;
+  double threshold = 0.90;
+  double certain = 0.97;
 };
 
 // One party's hit on a list entry, as shown under "screening".
@@ -42,6 +51,9 @@ struct ScreeningHit {
   const ListEntry* entry = nullptr;
   double score = 1.0;
   std::string matched_on;  // name | alias
+  std::string matched_name;
+  std::string why;
+  bool possible = false;   // below certainty: to be reviewed
 };
 
 // Everything one determination needs to be rendered or replayed.
@@ -76,6 +88,8 @@ class Engine {
   const ReferenceData& refdata() const { return *refdata_; }
   const std::string& home() const { return home_; }
   std::string Version() const;
+  // Loading notes of --lists (counts, warnings), for the command line to show.
+  const std::vector<std::string>& list_notes() const { return list_warnings_; }
 
   // Prepares the evaluation input of a decision (units, parties and their list
   // matches, facility, licences). Public for benchmarks that time evaluation alone.
@@ -86,7 +100,12 @@ class Engine {
   std::string RenderExplain(const Decision& d, const Reason& r, const std::string& tmpl) const;
   nlohmann::json ReasonJson(const Decision& d, const Reason& r, bool otherwise) const;
 
+  Status LoadLists();
+
   std::string home_;
+  std::shared_ptr<const screening::ScreeningIndex> index_;
+  std::vector<ListEntry> list_entries_;  // the loaded lists' entities, by index entity number
+  std::vector<std::string> list_warnings_;
   std::shared_ptr<const ReferenceData> refdata_;
   std::shared_ptr<const RuleSet> rules_;
   EngineOptions options_;

@@ -902,6 +902,15 @@ Val Program::Eval(int idx, Frame& f) const {
         for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
         if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
       }
+      if (!hit) {
+        // A possible match on this list leaves the answer open until a person reviews it.
+        for (const ListEntry* e : pv.party->possible) {
+          if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
+            f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, pv.party->index});
+            return Val{};
+          }
+        }
+      }
       return Bool(hit);
     }
     case Op::kIntersects: {
@@ -1010,6 +1019,10 @@ std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) cons
     case Fact::kKnowInformed: case Fact::kKnowAware: case Fact::kKnowSuspects: return "knowledge";
     case Fact::kServiceTask: return "service.task";
     default: break;
+  }
+  if (m.fact == Fact::kPartyScreening) {
+    std::string who = m.party >= 0 ? "parties[" + std::to_string(m.party) + "]" : m.party == -1 ? "exporter" : "service.performer";
+    return who + ".name (possible " + sym(m.arg) + " match: confirm or reject)";
   }
   const char* name = FactName(m.fact);
   if (m.party == -4) return "parties";

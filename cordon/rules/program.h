@@ -37,13 +37,15 @@ enum class Fact : uint16_t {
   // party fields (arg = party variable)
   kPartyRole, kPartyCountry, kPartyHq, kPartyType, kPartyNationalities, kPartyPermRes, kPartyLocatedIn,
   kPartySpecificCategory, kPartyEmployerHq, kPartyEmployerCountry, kPartyEmployerD5Share, kPartyName,
+  kPartyScreening,  // a possible list match awaiting review (missing-fact path only)
   kCount_
 };
 
 struct PartyView {
   const Party* party = nullptr;
   int index = -1;  // position in parties[]; -1 exporter, -2 service performer
-  std::vector<const ListEntry*> matches;  // list entries this party matched (screening)
+  std::vector<const ListEntry*> matches;   // list entries this party matched (screening)
+  std::vector<const ListEntry*> possible;  // matches below certainty, awaiting review
 };
 
 struct UnitView {
