@@ -29,7 +29,7 @@ std::string Fold(std::string_view s) {
   return out;
 }
 
-bool IsHome(const fs::path& p) { return fs::is_directory(p / "rules") && fs::is_directory(p / "refdata"); }
+bool IsHome(const fs::path& p) { return fs::is_regular_file(p / "refdata" / "regimes.json") && fs::is_directory(p / "rules"); }
 
 std::string FormatNumber(double v) {
   if (std::fabs(v - std::round(v)) < 1e-9) return fmt::format("{:.0f}", v);
