@@ -34,10 +34,33 @@ struct RulesArgs {
   std::string date;
 };
 
+// cordon screen (screen_command.cc): one name, a batch file, or --evaluate.
+struct ScreenArgs {
+  std::string name;
+  std::string country;
+  std::vector<std::string> lists;
+  std::string threshold = "0.90";  // validated by Screen: a number in [0, 1]
+  std::string scorer = "jw";       // jw | levenshtein | token-set
+  std::string format = "text";     // text | json
+  std::string batch;               // CSV with a name column, or JSON Lines
+  bool evaluate = false;           // recall and precision on the labelled sets
+};
+
+// cordon lists diff OLD NEW (screen_command.cc).
+struct ListsDiffArgs {
+  std::string old_path;
+  std::string new_path;
+  std::string format = "text";
+};
+
 Status Version(const Globals& g);
 Status Check(const Globals& g, const CheckArgs& a, int* exit_code);
 Status Cases(const Globals& g, const std::vector<std::string>& paths, bool verbose, int* exit_code);
 Status Rules(const Globals& g, const RulesArgs& a);
+Status Screen(const Globals& g, const ScreenArgs& a);
+Status ListsDiff(const Globals& g, const ListsDiffArgs& a);
+// Recall and precision of the screening on the labelled sets (screen_evaluate.cc).
+Status EvaluateScreening(const Globals& g, double threshold, const std::string& scorer, const std::string& format);
 
 }  // namespace cordon::cli
 

@@ -48,6 +48,24 @@ int main(int argc, char** argv) {
   rl->add_option("--format", rules_args.format, "text, json or markdown")->check(CLI::IsMember({"text", "json", "markdown"}));
   rl->add_option("--date", rules_args.date, "only the rules in force on this day");
 
+  // Screening (issue 4): screen_command.cc.
+  cordon::cli::ScreenArgs screen;
+  cordon::cli::ListsDiffArgs diff;
+  auto* sc = app.add_subcommand("screen", "screen a name (or --batch FILE) against restricted-party lists");
+  sc->add_option("name", screen.name, "the name to screen");
+  sc->add_option("--country", screen.country, "ISO-2 country of the party");
+  sc->add_option("--lists", screen.lists, "list files or folders (default: the full CSL in ../shared)");
+  sc->add_option("--threshold", screen.threshold, "score in [0, 1] a match needs (default 0.90)");
+  sc->add_option("--scorer", screen.scorer, "jw, levenshtein or token-set");
+  sc->add_option("--format", screen.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  sc->add_option("--batch", screen.batch, "CSV with a name (and country) column, or JSON Lines");
+  sc->add_flag("--evaluate", screen.evaluate, "recall and precision on the labelled sets in ../shared/data/lists");
+  auto* ls = app.add_subcommand("lists", "restricted-party list files")->require_subcommand(1);
+  auto* df = ls->add_subcommand("diff", "entries added, removed and changed between two snapshots");
+  df->add_option("old", diff.old_path, "older list file")->required();
+  df->add_option("new", diff.new_path, "newer list file")->required();
+  df->add_option("--format", diff.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -66,6 +84,8 @@ int main(int argc, char** argv) {
     st = cordon::cli::Check(g, check, &exit_code);
   } else if (*cs) {
     st = cordon::cli::Cases(g, case_paths, cases_verbose, &exit_code);
+  } else if (*sc || *df) {
+    st = *sc ? cordon::cli::Screen(g, screen) : cordon::cli::ListsDiff(g, diff);
   } else if (*rl) {
     st = cordon::cli::Rules(g, rules_args);
   } else {

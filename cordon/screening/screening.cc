@@ -9,6 +9,8 @@
 namespace cordon::screening {
 
 using internal::KeyFeatures;
+using internal::KeyKind;
+using internal::QueryForm;
 using internal::NameTable;
 using internal::PreparedQuery;
 
@@ -30,7 +32,7 @@ struct ScreeningIndex::Family {
 
 namespace {
 
-std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, ScorerKind kind) {
+std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind) {
   auto f = std::make_unique<ScreeningIndex::Family>();
   const size_t n = t.size();
   std::vector<KeyFeatures> feats(n);
@@ -73,24 +75,46 @@ Result<std::unique_ptr<const ScreeningIndex>> ScreeningIndex::Build(std::vector<
   if (entities.size() >= UINT32_MAX) return InvalidArgument("too many entities for one index");
   std::unique_ptr<ScreeningIndex> index(new ScreeningIndex());
   index->table_ = std::make_unique<NameTable>(std::move(entities), std::move(normalizer));
-  index->joined_ = BuildFamily(*index->table_, ScorerKind::kJaroWinkler);
-  index->set_ = BuildFamily(*index->table_, ScorerKind::kTokenSet);
+  index->joined_ = BuildFamily(*index->table_, KeyKind::kJoined);
+  index->set_ = BuildFamily(*index->table_, KeyKind::kSet);
+  index->skeleton_ = BuildFamily(*index->table_, KeyKind::kSkeleton);
   return std::unique_ptr<const ScreeningIndex>(std::move(index));
 }
 
 std::vector<Match> ScreeningIndex::Screen(std::string_view query, const ScreeningOptions& options) const {
-  PreparedQuery q(table_->normalizer().Normalize(query), options);
-  const uint32_t n = q.features.len;
-  if (n == 0) return {};
-  const Family& f = options.scorer == ScorerKind::kTokenSet ? *set_ : *joined_;
+  PreparedQuery q(query, table_->normalizer(), options);
+  if (q.forms.empty()) return {};
+  std::vector<uint32_t> candidates;
+  for (const QueryForm& form : q.forms) {
+    const Family& f = form.target == KeyKind::kSkeleton ? *skeleton_ : form.target == KeyKind::kSet ? *set_ : *joined_;
+    Candidates(f, form, options.scorer, &candidates);
+  }
+  if (q.forms.size() > 1) {
+    std::sort(candidates.begin(), candidates.end());
+    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  }
+  std::vector<std::pair<uint32_t, double>> scored;
+  for (uint32_t id : candidates) {
+    if (!table_->Admits(id, options)) continue;
+    const double s = table_->Score(q, id);
+    if (s >= options.threshold) scored.emplace_back(id, s);
+  }
+  return table_->Finish(q, std::move(scored), options);
+}
+
+// Appends every name of `f` whose upper bound of the strong score against
+// `form` reaches the form's strong threshold.
+void ScreeningIndex::Candidates(const Family& f, const QueryForm& form, ScorerKind scorer,
+                                std::vector<uint32_t>* out) const {
+  const uint32_t n = form.features.len;
+  if (n == 0) return;
   // Every filter below is an upper bound of the strong score; a name is
   // skipped only when its bound is below the strong threshold, which every
   // returned pair needs (docs/screening.md § The index). The slack keeps
   // rounding from ever dropping a pair.
-  const double need = q.strong_threshold - 1e-9;
+  const double need = form.strong_threshold - 1e-9;
   const double dn = n;
-  const uint64_t q1 = q.at_least[0], q2 = q.at_least[1];
-  std::vector<std::pair<uint32_t, double>> scored;
+  const uint64_t q1 = form.at_least[0], q2 = form.at_least[1];
   for (uint32_t len = 1; len + 1 < f.bucket_start.size(); ++len) {
     const uint32_t begin = f.bucket_start[len], end = f.bucket_start[len + 1];
     if (begin == end) continue;
@@ -98,7 +122,7 @@ std::vector<Match> ScreeningIndex::Screen(std::string_view query, const Screenin
     const uint32_t shorter = std::min(n, len), longer = std::max(n, len);
     const uint32_t diff = longer - shorter;
     double bucket_bound = 1.0;
-    switch (options.scorer) {
+    switch (scorer) {
       case ScorerKind::kJaroWinkler:
         bucket_bound = JaroWinklerBound(shorter, dn, dm, std::min(4u, shorter));
         break;
@@ -114,13 +138,13 @@ std::vector<Match> ScreeningIndex::Screen(std::string_view query, const Screenin
       const uint64_t c1 = f.m1[p], c2 = f.m2[p];
       // Characters of the query the name lacks (a lower bound), and the reverse.
       uint32_t dq = std::popcount(q1 & ~c1);
-      for (int k = 1; k < q.max_count; ++k) dq += std::popcount(q.at_least[k] & ~c2);
+      for (int k = 1; k < form.max_count; ++k) dq += std::popcount(form.at_least[k] & ~c2);
       const uint32_t dc = std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2);
       double bound;
-      switch (options.scorer) {
+      switch (scorer) {
         case ScorerKind::kJaroWinkler: {
           const int64_t matches = std::min<int64_t>(int64_t{n} - dq, int64_t{len} - dc);
-          const uint32_t x = q.features.first4 ^ f.first4[p];
+          const uint32_t x = form.features.first4 ^ f.first4[p];
           const unsigned prefix = std::min<unsigned>(x == 0 ? 4u : std::countr_zero(x) / 8, std::min(4u, shorter));
           bound = JaroWinklerBound(static_cast<double>(matches), dn, dm, prefix);
           break;
@@ -133,19 +157,15 @@ std::vector<Match> ScreeningIndex::Screen(std::string_view query, const Screenin
           break;
       }
       if (bound < need) continue;
-      const uint32_t id = f.name[p];
-      if (!table_->Admits(id, options)) continue;
-      const double s = table_->Score(q, id);
-      if (s >= options.threshold) scored.emplace_back(id, s);
+      out->push_back(f.name[p]);
     }
   }
-  return table_->Finish(q, std::move(scored), options);
 }
 
 size_t ScreeningIndex::entity_count() const { return table_->entities().size(); }
 size_t ScreeningIndex::name_count() const { return table_->size(); }
 size_t ScreeningIndex::memory_bytes() const {
-  return table_->memory_bytes() + joined_->memory_bytes() + set_->memory_bytes();
+  return table_->memory_bytes() + joined_->memory_bytes() + set_->memory_bytes() + skeleton_->memory_bytes();
 }
 const lists::ListEntity& ScreeningIndex::entity(uint32_t index) const { return table_->entities()[index]; }
 const Normalizer& ScreeningIndex::normalizer() const { return table_->normalizer(); }

@@ -28,7 +28,10 @@
 
 namespace cordon::screening {
 
-namespace internal { class NameTable; }
+namespace internal {
+class NameTable;
+struct QueryForm;
+}  // namespace internal
 
 struct ScreeningOptions {
   // Scores are in [0, 1]; a pair is returned when score >= threshold.
@@ -87,6 +90,10 @@ class ScreeningIndex {
   std::unique_ptr<internal::NameTable> table_;
   std::unique_ptr<Family> joined_;  // Jaro-Winkler, Levenshtein
   std::unique_ptr<Family> set_;     // token set
+  std::unique_ptr<Family> skeleton_;  // consonant skeletons (extra query forms)
+
+  void Candidates(const Family& f, const internal::QueryForm& form, ScorerKind scorer,
+                  std::vector<uint32_t>* out) const;
 };
 
 }  // namespace cordon::screening

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <map>
 
+#include "cordon/screening/internal/query_forms.h"
+
 namespace cordon::screening::internal {
 
 int CharBit(char c) {
@@ -40,14 +42,18 @@ NormalizedKeys MakeKeys(const NormalizedName& n) {
   return k;
 }
 
-PreparedQuery::PreparedQuery(const NormalizedName& n, const ScreeningOptions& options)
-    : name(n),
-      keys(MakeKeys(n)),
-      kind(options.scorer),
-      threshold(options.threshold),
+namespace {
+
+std::string SkeletonKey(const NormalizedKeys& k, bool vav_as_v) { return ConsonantSkeleton(k.joined, vav_as_v); }
+
+}  // namespace
+
+QueryForm::QueryForm(NormalizedKeys form_keys, KeyKind target_kind, const ScreeningOptions& options)
+    : keys(std::move(form_keys)),
+      target(target_kind),
       strong_threshold(keys.weak.empty() ? options.threshold
                                          : (options.threshold - kWeakWeight) / (1.0 - kWeakWeight)),
-      strong(options.scorer, kind == ScorerKind::kTokenSet ? keys.set : keys.joined),
+      strong(options.scorer, target == KeyKind::kSet ? keys.set : keys.joined),
       weak(options.scorer, keys.weak) {
   features = Features(key());
   int counts[64] = {};
@@ -59,7 +65,33 @@ PreparedQuery::PreparedQuery(const NormalizedName& n, const ScreeningOptions& op
   }
 }
 
-std::string_view PreparedQuery::key() const { return strong.query(); }
+PreparedQuery::PreparedQuery(std::string_view query, const Normalizer& normalizer, const ScreeningOptions& options)
+    : name(normalizer.Normalize(query)), kind(options.scorer), threshold(options.threshold) {
+  const KeyKind own = kind == ScorerKind::kTokenSet ? KeyKind::kSet : KeyKind::kJoined;
+  NormalizedKeys base = MakeKeys(name);
+  if (base.joined.empty()) return;
+  forms.emplace_back(base, own, options);
+  QueryVariants v = AlternativeSpellings(query, normalizer);
+  for (const auto& sp : v.spellings) {
+    NormalizedName alt = normalizer.Normalize(sp);
+    alt.weak = name.weak;  // the spelling replaces the words, not the legal form
+    NormalizedKeys k = MakeKeys(alt);
+    bool seen = k.joined.empty();
+    for (const auto& f : forms) seen = seen || (f.target == own && f.keys.joined == k.joined && f.keys.set == k.set);
+    if (!seen) forms.emplace_back(std::move(k), own, options);
+  }
+  if (v.skeleton) {
+    for (bool vav : {false, true}) {
+      if (vav && !v.vav_as_v) continue;
+      NormalizedKeys k = base;
+      k.joined = SkeletonKey(base, vav);
+      k.set = k.joined;
+      bool seen = k.joined.empty();
+      for (const auto& f : forms) seen = seen || (f.target == KeyKind::kSkeleton && f.keys.joined == k.joined);
+      if (!seen) forms.emplace_back(std::move(k), KeyKind::kSkeleton, options);
+    }
+  }
+}
 
 NameTable::NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer)
     : entities_(std::move(entities)), normalizer_(std::move(normalizer)) {
@@ -84,6 +116,7 @@ void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text)
     joined_.push_back(Add(k.joined));
     set_.push_back(Add(k.set));
     weak_.push_back(Add(k.weak));
+    skeleton_.push_back(Add(SkeletonKey(k, false)));
   };
   NormalizedName n = normalizer_->Normalize(text);
   add(n);
@@ -94,6 +127,17 @@ void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text)
     if (comma != std::string::npos && text.find(',', comma + 1) == std::string::npos) {
       NormalizedName v = normalizer_->Normalize(text.substr(comma + 1) + " " + text.substr(0, comma));
       if (v.strong != n.strong) add(v);
+    } else if (comma == std::string::npos && n.strong.size() >= 2) {
+      // "Nikolay Alekseyevich OVCHINNIKOV" is also written "OVCHINNIKOV
+      // Nikolay Alekseyevich": index the family name first and last.
+      NormalizedName v = n;
+      std::rotate(v.strong.rbegin(), v.strong.rbegin() + 1, v.strong.rend());
+      add(v);
+      if (n.strong.size() >= 3) {
+        NormalizedName w = n;
+        std::rotate(w.strong.begin(), w.strong.begin() + 1, w.strong.end());
+        add(w);
+      }
     }
   }
 }
@@ -106,7 +150,7 @@ const std::string& NameTable::name_text(uint32_t i) const {
 
 size_t NameTable::memory_bytes() const {
   size_t n = arena_.capacity() + refs_.capacity() * sizeof(NameRef) +
-             (joined_.capacity() + set_.capacity() + weak_.capacity()) * sizeof(Span);
+             (joined_.capacity() + set_.capacity() + weak_.capacity() + skeleton_.capacity()) * sizeof(Span);
   for (const auto& e : entities_) {
     n += sizeof(e) + e.name.capacity() + e.list.capacity() + e.source_id.capacity();
     for (const auto& a : e.aliases) n += sizeof(a) + a.capacity();
@@ -133,12 +177,18 @@ bool NameTable::Admits(uint32_t i, const ScreeningOptions& options) const {
   return true;
 }
 
-double NameTable::Score(const PreparedQuery& q, uint32_t i) const {
-  double s = q.strong.Similarity(key(i, q.kind), q.strong_threshold);
-  if (s < q.strong_threshold) return s;
+double NameTable::FormScore(const QueryForm& f, uint32_t i) const {
+  double s = f.strong.Similarity(key(i, f.target), f.strong_threshold);
+  if (s < f.strong_threshold) return s;
   std::string_view w = weak(i);
-  if (q.keys.weak.empty() || w.empty()) return s;
-  return (1.0 - kWeakWeight) * s + kWeakWeight * q.weak.Similarity(w, 0.0);
+  if (f.keys.weak.empty() || w.empty()) return s;
+  return (1.0 - kWeakWeight) * s + kWeakWeight * f.weak.Similarity(w, 0.0);
+}
+
+double NameTable::Score(const PreparedQuery& q, uint32_t i) const {
+  double best = 0.0;
+  for (const QueryForm& f : q.forms) best = std::max(best, FormScore(f, i));
+  return best;
 }
 
 namespace {

@@ -44,19 +44,32 @@ struct NameRef {
   uint32_t slot;  // 0 = primary name, k = alias k - 1
 };
 
-struct PreparedQuery {
-  PreparedQuery(const NormalizedName& n, const ScreeningOptions& options);
-  NormalizedName name;
+// Which key of a listed name a query form is compared with.
+enum class KeyKind { kJoined, kSet, kSkeleton };
+
+// One form of the query (the normalised query, an alternative spelling, a
+// consonant skeleton: internal/query_forms.h).
+struct QueryForm {
+  QueryForm(NormalizedKeys k, KeyKind target, const ScreeningOptions& options);
   NormalizedKeys keys;
-  ScorerKind kind;
-  double threshold;
+  KeyKind target;
   double strong_threshold;  // the strong score any returned pair needs
   CachedScorer strong;
   CachedScorer weak;
-  std::string_view key() const;  // the key the scorer compares
+  std::string_view key() const { return strong.query(); }  // the key the scorer compares
   KeyFeatures features;
   uint64_t at_least[16] = {};  // at_least[k]: characters occurring more than k times (k = 0..15)
   int max_count = 0;
+};
+
+// A query with all its forms. The score of a name is the best score of any
+// form (each form exact when >= threshold, so the best is too).
+struct PreparedQuery {
+  PreparedQuery(std::string_view query, const Normalizer& normalizer, const ScreeningOptions& options);
+  NormalizedName name;  // the base form's tokens (for `why`)
+  ScorerKind kind;
+  double threshold;
+  std::vector<QueryForm> forms;  // forms[0]: the normalised query; empty when it normalises to nothing
 };
 
 class NameTable {
@@ -68,8 +81,9 @@ class NameTable {
   std::string_view joined(uint32_t i) const { return Slice(joined_[i]); }
   std::string_view set(uint32_t i) const { return Slice(set_[i]); }
   std::string_view weak(uint32_t i) const { return Slice(weak_[i]); }
-  std::string_view key(uint32_t i, ScorerKind kind) const {
-    return kind == ScorerKind::kTokenSet ? set(i) : joined(i);
+  std::string_view skeleton(uint32_t i) const { return Slice(skeleton_[i]); }
+  std::string_view key(uint32_t i, KeyKind kind) const {
+    return kind == KeyKind::kSet ? set(i) : kind == KeyKind::kSkeleton ? skeleton(i) : joined(i);
   }
   const std::vector<lists::ListEntity>& entities() const { return entities_; }
   const Normalizer& normalizer() const { return *normalizer_; }
@@ -80,6 +94,7 @@ class NameTable {
   bool Admits(uint32_t i, const ScreeningOptions& options) const;
   // The combined score of name i, exact when >= q.threshold.
   double Score(const PreparedQuery& q, uint32_t i) const;
+  double FormScore(const QueryForm& f, uint32_t i) const;
   // Ranked matches from (name, score) pairs with score >= threshold.
   std::vector<Match> Finish(const PreparedQuery& q, std::vector<std::pair<uint32_t, double>> scored,
                             const ScreeningOptions& options) const;
@@ -93,7 +108,7 @@ class NameTable {
   std::vector<lists::ListEntity> entities_;
   std::unique_ptr<const Normalizer> normalizer_;
   std::vector<NameRef> refs_;
-  std::vector<Span> joined_, set_, weak_;
+  std::vector<Span> joined_, set_, weak_, skeleton_;
   std::string arena_;
 };
 

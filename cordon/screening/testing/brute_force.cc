@@ -7,8 +7,8 @@ namespace cordon::screening::testing {
 std::vector<Match> BruteForceScreen(const ScreeningIndex& index, std::string_view query,
                                     const ScreeningOptions& options) {
   const internal::NameTable& t = index.table();
-  internal::PreparedQuery q(t.normalizer().Normalize(query), options);
-  if (q.key().empty()) return {};
+  internal::PreparedQuery q(query, t.normalizer(), options);
+  if (q.forms.empty()) return {};
   std::vector<std::pair<uint32_t, double>> scored;
   for (uint32_t i = 0; i < t.size(); ++i) {
     if (!t.Admits(i, options)) continue;
