@@ -117,6 +117,10 @@ if __name__ == "__main__":
     ap = argparse.ArgumentParser()
     ap.add_argument("--skk", default=SKK)
     ap.add_argument("--hanja", default=HANJA)
+    ap.add_argument("--japanese-only", action="store_true",
+                    help="write only the Japanese table (the build does this: the GPL-2+ SKK data stays out of the repo)")
+    ap.add_argument("--out-dir", default="cordon/screening/data")
     a = ap.parse_args()
-    print("japanese", japanese(a.skk, "cordon/screening/data/japanese_name_readings.txt"))
-    print("korean", korean(a.hanja, "cordon/screening/data/hanja_readings.txt"))
+    print("japanese", japanese(a.skk, a.out_dir + "/japanese_name_readings.txt"))
+    if not a.japanese_only:
+        print("korean", korean(a.hanja, a.out_dir + "/hanja_readings.txt"))

@@ -164,7 +164,9 @@ TEST(ScreeningIndexTest, HuaweiVariantsAgainstTheCsl) {
                         "华为技术有限公司", "華為技術有限公司"}) {
     auto ms = index.Screen(q, o);
     EXPECT_TRUE(Finds(ms, "HUAWEI TECHNOLOGIES CO., LTD.")) << q;
-    if (!ms.empty()) EXPECT_FALSE(ms[0].why.empty());
+    if (!ms.empty()) {
+      EXPECT_FALSE(ms[0].why.empty());
+    }
   }
 }
 
