@@ -471,6 +471,28 @@ class Reader {
 }  // namespace
 
 Result<json> ParseJsonText(std::string_view text, const std::string& source) {
+  // The parser and the value recurse per level: refuse absurd nesting before it can exhaust the stack.
+  constexpr int kMaxDepth = 200;
+  int depth = 0, line = 1;
+  bool in_string = false, escaped = false;
+  for (char c : text) {
+    if (c == '\n') ++line;
+    if (in_string) {
+      if (escaped) escaped = false;
+      else if (c == '\\') escaped = true;
+      else if (c == '"') in_string = false;
+      continue;
+    }
+    if (c == '"') in_string = true;
+    else if (c == '{' || c == '[') {
+      if (++depth > kMaxDepth) {
+        return InvalidArgument(source + ":" + std::to_string(line) + ": JSON nested deeper than " +
+                               std::to_string(kMaxDepth) + " levels");
+      }
+    } else if (c == '}' || c == ']') {
+      --depth;
+    }
+  }
   try {
     return json::parse(text.begin(), text.end());
   } catch (const json::parse_error& e) {
