@@ -222,12 +222,14 @@ class Parser {
     return e;
   }
 
-  Result<std::unique_ptr<Expr>> Or() {
-    ASSIGN_OR_RETURN(auto left, And());
-    while (IsWord("or")) {
+  // A left-associative chain of `next` joined by the keyword `word` into nodes of `kind`.
+  template <typename Step>
+  Result<std::unique_ptr<Expr>> KeywordChain(const char* word, Expr::Kind kind, Step next) {
+    ASSIGN_OR_RETURN(auto left, (this->*next)());
+    while (IsWord(word)) {
       const Token& op = Next();
-      ASSIGN_OR_RETURN(auto right, And());
-      auto e = Make(Expr::Kind::kOr, op);
+      ASSIGN_OR_RETURN(auto right, (this->*next)());
+      auto e = Make(kind, op);
       e->args.push_back(std::move(left));
       e->args.push_back(std::move(right));
       left = std::move(e);
@@ -235,18 +237,8 @@ class Parser {
     return left;
   }
 
-  Result<std::unique_ptr<Expr>> And() {
-    ASSIGN_OR_RETURN(auto left, Not());
-    while (IsWord("and")) {
-      const Token& op = Next();
-      ASSIGN_OR_RETURN(auto right, Not());
-      auto e = Make(Expr::Kind::kAnd, op);
-      e->args.push_back(std::move(left));
-      e->args.push_back(std::move(right));
-      left = std::move(e);
-    }
-    return left;
-  }
+  Result<std::unique_ptr<Expr>> Or() { return KeywordChain("or", Expr::Kind::kOr, &Parser::And); }
+  Result<std::unique_ptr<Expr>> And() { return KeywordChain("and", Expr::Kind::kAnd, &Parser::Not); }
 
   Result<std::unique_ptr<Expr>> Not() {
     if (IsWord("not")) {
@@ -292,11 +284,13 @@ class Parser {
     return left;
   }
 
-  Result<std::unique_ptr<Expr>> Additive() {
-    ASSIGN_OR_RETURN(auto left, Multiplicative());
-    while (Peek().kind == Tok::kPlus || Peek().kind == Tok::kMinus) {
+  // A left-associative chain of `next` joined by the operators `a` or `b` into arithmetic nodes.
+  template <typename Step>
+  Result<std::unique_ptr<Expr>> OperatorChain(Tok a, Tok b, Step next) {
+    ASSIGN_OR_RETURN(auto left, (this->*next)());
+    while (Peek().kind == a || Peek().kind == b) {
       const Token& op = Next();
-      ASSIGN_OR_RETURN(auto right, Multiplicative());
+      ASSIGN_OR_RETURN(auto right, (this->*next)());
       auto e = Make(Expr::Kind::kArith, op);
       e->op = op.kind;
       e->args.push_back(std::move(left));
@@ -306,19 +300,8 @@ class Parser {
     return left;
   }
 
-  Result<std::unique_ptr<Expr>> Multiplicative() {
-    ASSIGN_OR_RETURN(auto left, Unary());
-    while (Peek().kind == Tok::kStar || Peek().kind == Tok::kSlash) {
-      const Token& op = Next();
-      ASSIGN_OR_RETURN(auto right, Unary());
-      auto e = Make(Expr::Kind::kArith, op);
-      e->op = op.kind;
-      e->args.push_back(std::move(left));
-      e->args.push_back(std::move(right));
-      left = std::move(e);
-    }
-    return left;
-  }
+  Result<std::unique_ptr<Expr>> Additive() { return OperatorChain(Tok::kPlus, Tok::kMinus, &Parser::Multiplicative); }
+  Result<std::unique_ptr<Expr>> Multiplicative() { return OperatorChain(Tok::kStar, Tok::kSlash, &Parser::Unary); }
 
   Result<std::unique_ptr<Expr>> Unary() {
     if (Peek().kind == Tok::kMinus) {
