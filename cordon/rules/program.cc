@@ -710,20 +710,39 @@ bool CmpHolds(Tok op, int c) {
 Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const {
   Symbol s = Symbol::FromId(sym);
   if (!set->eccn_hierarchy) return set->Contains(s, f.in->date) ? Tri::kTrue : Tri::kFalse;
-  std::string_view text = s.text();
-  bool coarse = false;
-  for (const auto& m : set->members) {
-    if (!m.when.Contains(f.in->date)) continue;
-    if (EccnUnder(text, m.value.text())) return Tri::kTrue;
-    if (EccnCoarser(text, m.value.text())) coarse = true;
+  const int32_t day = f.in->date.days();
+  const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
+  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+  Tri t;
+  if (memo.set == set && memo.sym == sym && memo.date == day) {
+    t = memo.value;
+  } else {
+    std::string_view text = s.text();
+    bool coarse = false;
+    t = Tri::kFalse;
+    for (const auto& m : set->members) {
+      if (!m.when.Contains(f.in->date)) continue;
+      if (EccnUnder(text, m.value.text())) { t = Tri::kTrue; break; }
+      if (EccnCoarser(text, m.value.text())) coarse = true;
+    }
+    if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
+    memo = EccnMemo{set, sym, day, t};
   }
-  if (coarse) {
-    // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
-    if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
-    return Tri::kUnknown;
-  }
+  // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+  if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
   (void)n;
-  return Tri::kFalse;
+  return t;
+}
+
+bool Program::ReadsClassification(int idx) const {
+  if (idx < 0) return false;
+  const Node& n = nodes_[idx];
+  if (n.op == Op::kChartRequires || n.op == Op::kSubjectOnlyVia) return true;
+  if ((n.op == Op::kFact || n.op == Op::kPartyField) &&
+      (n.fact == Fact::kItemClass || n.fact == Fact::kItemSubject || n.fact == Fact::kItemUsContentPct)) {
+    return true;
+  }
+  return ReadsClassification(n.a) || ReadsClassification(n.b) || ReadsClassification(n.c);
 }
 
 Tri Program::Truth(int idx, Frame& f) const {

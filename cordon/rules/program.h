@@ -111,8 +111,20 @@ struct DefineMemo {
   MissingRef missing[4];
 };
 
+// One remembered answer of "is this ECCN under a member of this hierarchical set on this date".
+struct EccnMemo {
+  const NamedSet* set = nullptr;
+  uint32_t sym = 0;
+  int32_t date = 0;
+  Tri value = Tri::kUnknown;
+};
+
 struct Frame {
   const EvalInput* in = nullptr;
+  // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
+  // and every determination of the same date, so a small direct-mapped memo keeps them.
+  static constexpr int kEccnMemo = 128;
+  EccnMemo eccn_memo[kEccnMemo];
   const UnitView* unit = nullptr;
   // Definitions are evaluated once per unit: a new unit starts a new epoch.
   uint32_t epoch = 1;
@@ -181,6 +193,10 @@ class Program {
   const std::vector<Node>& nodes() const { return nodes_; }
   // The facts this program's text names, for docs and coverage.
   static const char* FactName(Fact f);
+
+  // Whether the expression can read what the classification stage derives (an item's
+  // classification, or facts computed from it). Scope rules that do not may run before it.
+  bool ReadsClassification(int node) const;
 
   // De minimis: controlled US-origin content as a percentage of the item's value.
   void ContentPct(const UnitView& u, const EvalInput& in) const;
