@@ -353,6 +353,13 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.op = Op::kSubjectOnlyVia;
     n.list = nodes_[args[0]].list;
     n.slot = current_regime_;
+    // Which rules the prefixes cover, decided once here rather than by text on every evaluation.
+    std::vector<bool> covered(rule_ids_ ? rule_ids_->size() : 0, false);
+    for (size_t r = 0; r < covered.size(); ++r) {
+      for (Symbol p : lists_[n.list]) covered[r] = covered[r] || (*rule_ids_)[r].rfind(p.text(), 0) == 0;
+    }
+    n.c = static_cast<int>(rule_sets_.size());
+    rule_sets_.push_back(std::move(covered));
   } else if (fn == "count") {
     RETURN_IF_ERROR(want(1));
     if (type_of(0) != Type::kList) return TypeError(e, "count() takes a list");
@@ -710,6 +717,14 @@ bool CmpHolds(Tok op, int c) {
 Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const {
   Symbol s = Symbol::FromId(sym);
   if (!set->eccn_hierarchy) return set->Contains(s, f.in->date) ? Tri::kTrue : Tri::kFalse;
+  Tri t = EccnInSet(sym, set, f);
+  // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+  if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
+  (void)n;
+  return t;
+}
+
+Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
   const int32_t day = f.in->date.days();
   const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
   EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
@@ -717,7 +732,7 @@ Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet*
   if (memo.set == set && memo.sym == sym && memo.date == day) {
     t = memo.value;
   } else {
-    std::string_view text = s.text();
+    std::string_view text = Symbol::FromId(sym).text();
     bool coarse = false;
     t = Tri::kFalse;
     for (const auto& m : set->members) {
@@ -728,9 +743,6 @@ Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet*
     if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
     memo = EccnMemo{set, sym, day, t};
   }
-  // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
-  if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
-  (void)n;
   return t;
 }
 
@@ -898,10 +910,22 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kChartRequires: {
       Val e = Eval(n.a, f), c = Eval(n.b, f);
       if (e.k != Val::kSym || c.k != Val::kSym) return Val{};
-      Symbol es = Symbol::FromId(e.sym), cs = Symbol::FromId(c.sym);
-      int got = 0;
-      Tri t = refdata_->ChartRequires(es, cs, f.in->date, f.rows + f.n_rows, &got, kMaxEvidence - f.n_rows);
-      f.n_rows += got;
+      // The Country Chart answer is the same for every rule and determination of the same
+      // classification, destination and date: remembered in the frame with its evidence rows.
+      const int32_t day = f.in->date.days();
+      const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
+      ChartMemo& memo = f.chart_memo[(key ^ (key >> 29)) % Frame::kChartMemo];
+      if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
+        memo.n_rows = 0;
+        memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,
+                                             &memo.n_rows, kMaxEvidence);
+        memo.eccn = e.sym;
+        memo.country = c.sym;
+        memo.date = day;
+        memo.valid = true;
+      }
+      Tri t = memo.value;
+      for (int i = 0; i < memo.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = memo.rows[i];
       if (t == Tri::kUnknown) {
         const Node& lhs = nodes_[n.a];
         if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -939,9 +963,7 @@ Val Program::Eval(int idx, Frame& f) const {
         if (b.k == Val::kList) {
           if (ListHas(b, a.lp[i].id())) return Bool(true);
         } else if (b.set->eccn_hierarchy) {
-          for (const auto& m : b.set->members) {
-            if (m.when.Contains(f.in->date) && EccnUnder(a.lp[i].text(), m.value.text())) return Bool(true);
-          }
+          if (EccnInSet(a.lp[i].id(), b.set, f) == Tri::kTrue) return Bool(true);
         } else if (b.set->Contains(a.lp[i], f.in->date)) {
           return Bool(true);
         }
@@ -953,11 +975,10 @@ Val Program::Eval(int idx, Frame& f) const {
       // of the listed id prefixes (e.g. only through the footnote 5 routes).
       if (!f.unit || f.unit->subject[n.slot] == Tri::kUnknown) return Val{};
       if (f.unit->subject[n.slot] == Tri::kFalse || f.unit->n_subject_rules[n.slot] == 0) return Bool(false);
+      const std::vector<bool>& covered = rule_sets_[n.c];
       for (int i = 0; i < f.unit->n_subject_rules[n.slot]; ++i) {
-        const std::string& id = (*rule_ids_)[f.unit->subject_rules[n.slot][i]];
-        bool covered = false;
-        for (Symbol p : lists_[n.list]) covered = covered || id.rfind(p.text(), 0) == 0;
-        if (!covered) return Bool(false);
+        size_t r = static_cast<size_t>(f.unit->subject_rules[n.slot][i]);
+        if (r >= covered.size() || !covered[r]) return Bool(false);
       }
       return Bool(true);
     }

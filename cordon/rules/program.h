@@ -119,8 +119,20 @@ struct EccnMemo {
   Tri value = Tri::kUnknown;
 };
 
+// One remembered Country Chart answer: classification x destination x date, with its rows.
+struct ChartMemo {
+  bool valid = false;
+  uint32_t eccn = 0, country = 0;
+  int32_t date = 0;
+  Tri value = Tri::kUnknown;
+  int n_rows = 0;
+  const ChartRow* rows[kMaxEvidence] = {};
+};
+
 struct Frame {
   const EvalInput* in = nullptr;
+  static constexpr int kChartMemo = 128;
+  ChartMemo chart_memo[kChartMemo];
   // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
   // and every determination of the same date, so a small direct-mapped memo keeps them.
   static constexpr int kEccnMemo = 128;
@@ -213,11 +225,15 @@ class Program {
   Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
   int Fuse(int node);
   Tri InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const;
+  // Is the ECCN `sym` under a member of the hierarchical `set` on the frame's date (unknown when
+  // only coarser than one), remembered in the frame.
+  Tri EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
   int define_count_ = 0;
 
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
   std::vector<std::vector<Symbol>> lists_;
+  std::vector<std::vector<bool>> rule_sets_;  // subject_only_via: rules its prefixes cover, by rule index
   std::unordered_map<std::string, NamedSet> sets_;
   std::unordered_map<std::string, const DefineDecl*> defines_;
   std::vector<std::unique_ptr<DefineDecl>> define_store_;
