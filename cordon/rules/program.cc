@@ -430,10 +430,24 @@ Result<int> Program::CompileNode(const Expr& e, Scope& scope, int depth) {
         return TypeError(e, std::string("'") + (e.kind == Expr::Kind::kOr ? "or" : "and") + "' joins booleans; got " +
                                 TypeName(nodes_[a].type) + " and " + TypeName(nodes_[b].type));
       }
-      n.op = e.kind == Expr::Kind::kOr ? Op::kOr : Op::kAnd;
+      // Chains (`x and y and z`) become one node over a run of children: evaluation loops
+      // instead of recursing once per operator. Both sides are fresh nodes (a definition is
+      // referenced through its own node), so their runs can be copied.
+      const Op chain = e.kind == Expr::Kind::kOr ? Op::kAnyOf : Op::kAllOf;
+      std::vector<int> run;
+      for (int side : {a, b}) {
+        const Node& c = nodes_[side];
+        if (c.op == chain) {
+          run.insert(run.end(), kids_.begin() + c.a, kids_.begin() + c.a + c.b);
+        } else {
+          run.push_back(side);
+        }
+      }
+      n.op = chain;
       n.type = Type::kBool;
-      n.a = a;
-      n.b = b;
+      n.a = static_cast<int>(kids_.size());
+      n.b = static_cast<int>(run.size());
+      kids_.insert(kids_.end(), run.begin(), run.end());
       return Push(n);
     }
     case Expr::Kind::kNot: {
@@ -750,6 +764,12 @@ bool Program::ReadsClassification(int idx) const {
   if (idx < 0) return false;
   const Node& n = nodes_[idx];
   if (n.op == Op::kChartRequires || n.op == Op::kSubjectOnlyVia) return true;
+  if (n.op == Op::kAllOf || n.op == Op::kAnyOf) {
+    for (int i = 0; i < n.b; ++i) {
+      if (ReadsClassification(kids_[n.a + i])) return true;
+    }
+    return false;
+  }
   if ((n.op == Op::kFact || n.op == Op::kPartyField) &&
       (n.fact == Fact::kItemClass || n.fact == Fact::kItemSubject || n.fact == Fact::kItemUsContentPct)) {
     return true;
@@ -776,6 +796,27 @@ Tri Program::Truth(int idx, Frame& f) const {
       if (b == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
       if (a == Tri::kFalse && b == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
       return Tri::kUnknown;
+    }
+    case Op::kAllOf: {
+      const int mark = f.n_missing;
+      bool unknown = false;
+      for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
+        Tri t = Truth(*k, f);
+        if (t == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
+        unknown = unknown || t == Tri::kUnknown;
+      }
+      return unknown ? Tri::kUnknown : Tri::kTrue;
+    }
+    case Op::kAnyOf: {
+      const int mark = f.n_missing;
+      bool unknown = false;
+      for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
+        Tri t = Truth(*k, f);
+        if (t == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
+        unknown = unknown || t == Tri::kUnknown;
+      }
+      if (!unknown) f.n_missing = mark;
+      return unknown ? Tri::kUnknown : Tri::kFalse;
     }
     case Op::kNot: {
       Tri t = Truth(n.a, f);
@@ -848,6 +889,8 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kPartyField: return LoadPartyField(n, f);
     case Op::kOr:
     case Op::kAnd:
+    case Op::kAllOf:
+    case Op::kAnyOf:
     case Op::kNot:
     case Op::kFactEqSym:
     case Op::kFactNeSym:

@@ -164,6 +164,8 @@ enum class Op : uint8_t {
   kIntersects, kCount, kAny, kContainsText,
   // Fused forms of the most common shapes (fact OP constant), to save dispatches.
   kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine, kSubjectOnlyVia,
+  // `and` / `or` chains: children kids_[a .. a+b).
+  kAllOf, kAnyOf,
 };
 
 struct Node {
@@ -233,7 +235,8 @@ class Program {
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
   std::vector<std::vector<Symbol>> lists_;
-  std::vector<std::vector<bool>> rule_sets_;  // subject_only_via: rules its prefixes cover, by rule index
+  std::vector<std::vector<bool>> rule_sets_;
+  std::vector<int> kids_;  // children of kAllOf / kAnyOf nodes  // subject_only_via: rules its prefixes cover, by rule index
   std::unordered_map<std::string, NamedSet> sets_;
   std::unordered_map<std::string, const DefineDecl*> defines_;
   std::vector<std::unique_ptr<DefineDecl>> define_store_;
