@@ -156,6 +156,8 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
   const RuleSet::ActiveRules& active = rules_.InForce(ri, in.date);
   rules::Frame& f = frame_;
   f.in = &in;
+  if (otherwise_stamp_.size() != all.size()) otherwise_stamp_.assign(all.size(), 0);
+  ++stamp_;
   j->regime = rules_.regimes()[ri];
   j->regime_index = ri;
   bool reach_unknown = false;
@@ -217,14 +219,12 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         j->reached = true;
       } else if (t == Tri::kUnknown) {
         AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kUndetermined;
+        otherwise_stamp_[idx] = stamp_;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
-      } else if (!r.otherwise.empty()) {
-        bool dup = false;
-        for (const auto& n : j->not_reached) dup = dup || n.rule == idx;
-        if (!dup) {
-          AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
-        }
+      } else if (!r.otherwise.empty() && otherwise_stamp_[idx] != stamp_) {
+        otherwise_stamp_[idx] = stamp_;  // one 'else' line per rule, whatever the number of items
+        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
       }
     }
     unit.subject[ri] = subject;

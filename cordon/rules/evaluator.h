@@ -38,6 +38,9 @@ class Evaluator {
   const RuleSet& rules_;
   EvaluatorOptions options_;
   rules::Frame frame_;
+  // Per rule, the regime evaluation (stamp_) in which its 'else' reason was last recorded.
+  std::vector<uint32_t> otherwise_stamp_;
+  uint32_t stamp_ = 0;
 };
 
 }  // namespace cordon

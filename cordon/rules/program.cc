@@ -601,46 +601,47 @@ Val Program::LoadFact(const Node& n, Frame& f) const {
   const Transaction& tx = *in.tx;
   const FacilityFacts* fac = in.facility;
   const Item* it = f.unit ? f.unit->item : nullptr;
-  MissingRef m{n.fact, n.sym, -3};
-  auto fac_num = [&](const std::optional<double>& v) { return fac && v ? Num(*v) : Unknown(f, m); };
+  // The missing-fact record is built only on the unknown path.
+  auto unknown = [&n, &f, this]() { return Unknown(f, MissingRef{n.fact, n.sym, -3}); };
+  auto fac_num = [&](const std::optional<double>& v) { return fac && v ? Num(*v) : unknown(); };
   auto item_list = [&](const std::vector<Symbol>& l) {
-    if (!it || !it->has_production) return Unknown(f, m);
+    if (!it || !it->has_production) return unknown();
     return List(l);
   };
   switch (n.fact) {
     case Fact::kDate: return DateVal(in.date);
-    case Fact::kActivity: return tx.activity.empty() ? Unknown(f, m) : Sym(tx.activity);
-    case Fact::kShipFrom: return tx.ship_from.empty() ? Unknown(f, m) : Sym(tx.ship_from);
-    case Fact::kDestination: return tx.destination.empty() ? Unknown(f, m) : Sym(tx.destination);
+    case Fact::kActivity: return tx.activity.empty() ? unknown() : Sym(tx.activity);
+    case Fact::kShipFrom: return tx.ship_from.empty() ? unknown() : Sym(tx.ship_from);
+    case Fact::kDestination: return tx.destination.empty() ? unknown() : Sym(tx.destination);
     case Fact::kRoute: return List(tx.route);
-    case Fact::kPurpose: return tx.purpose.empty() ? Unknown(f, m) : List(tx.purpose);
-    case Fact::kFacCountry: return fac && !fac->country.empty() ? Sym(fac->country) : Unknown(f, m);
-    case Fact::kFacHq: return fac && !fac->headquarters.empty() ? Sym(fac->headquarters) : Unknown(f, m);
-    case Fact::kFacIc: return fac && !fac->ic.empty() ? Sym(fac->ic) : Unknown(f, m);
+    case Fact::kPurpose: return tx.purpose.empty() ? unknown() : List(tx.purpose);
+    case Fact::kFacCountry: return fac && !fac->country.empty() ? Sym(fac->country) : unknown();
+    case Fact::kFacHq: return fac && !fac->headquarters.empty() ? Sym(fac->headquarters) : unknown();
+    case Fact::kFacIc: return fac && !fac->ic.empty() ? Sym(fac->ic) : unknown();
     case Fact::kFacNode: return fac_num(fac ? fac->node_nm : std::nullopt);
-    case Fact::kFacNonPlanar: return fac && fac->non_planar ? Bool(*fac->non_planar) : Unknown(f, m);
+    case Fact::kFacNonPlanar: return fac && fac->non_planar ? Bool(*fac->non_planar) : unknown();
     case Fact::kFacNandLayers: return fac_num(fac ? fac->nand_layers : std::nullopt);
     case Fact::kFacDramHp: return fac_num(fac ? fac->dram_half_pitch_nm : std::nullopt);
     case Fact::kFacDramCell: return fac_num(fac ? fac->dram_cell_area_um2 : std::nullopt);
     case Fact::kFacDramDensity: return fac_num(fac ? fac->dram_density_gb_mm2 : std::nullopt);
-    case Fact::kServiceTask: return tx.service && !tx.service->task.empty() ? Sym(tx.service->task) : Unknown(f, m);
-    case Fact::kKnowInformed: return tx.knowledge ? List(tx.knowledge->informed) : Unknown(f, m);
-    case Fact::kKnowAware: return tx.knowledge ? List(tx.knowledge->aware) : Unknown(f, m);
-    case Fact::kKnowSuspects: return tx.knowledge ? List(tx.knowledge->suspects) : Unknown(f, m);
+    case Fact::kServiceTask: return tx.service && !tx.service->task.empty() ? Sym(tx.service->task) : unknown();
+    case Fact::kKnowInformed: return tx.knowledge ? List(tx.knowledge->informed) : unknown();
+    case Fact::kKnowAware: return tx.knowledge ? List(tx.knowledge->aware) : unknown();
+    case Fact::kKnowSuspects: return tx.knowledge ? List(tx.knowledge->suspects) : unknown();
     default: break;
   }
-  if (!it) return Unknown(f, m);
+  if (!it) return unknown();
   switch (n.fact) {
-    case Fact::kItemKind: return it->kind.empty() ? Unknown(f, m) : Sym(it->kind);
-    case Fact::kItemMadeIn: return it->made_in.empty() ? Unknown(f, m) : Sym(it->made_in);
-    case Fact::kItemDescription: return Unknown(f, m);
-    case Fact::kItemValue: return it->unit_value ? Num(it->unit_value->amount) : Unknown(f, m);
-    case Fact::kItemQuantity: return it->quantity ? Num(*it->quantity) : Unknown(f, m);
+    case Fact::kItemKind: return it->kind.empty() ? unknown() : Sym(it->kind);
+    case Fact::kItemMadeIn: return it->made_in.empty() ? unknown() : Sym(it->made_in);
+    case Fact::kItemDescription: return unknown();
+    case Fact::kItemValue: return it->unit_value ? Num(it->unit_value->amount) : unknown();
+    case Fact::kItemQuantity: return it->quantity ? Num(*it->quantity) : unknown();
     case Fact::kItemClass: {
       int ri = n.slot;
       if (f.unit->derived_by[ri] >= 0) return Sym(f.unit->derived_class[ri]);
       Symbol c = f.unit->given_class[ri];
-      return c.empty() ? Unknown(f, m) : Sym(c);
+      return c.empty() ? unknown() : Sym(c);
     }
     case Fact::kItemSpec: {
       for (const auto& [k, v] : it->specs) {
@@ -650,40 +651,40 @@ Val Program::LoadFact(const Node& n, Frame& f) const {
           return Sym(v.text);
         }
       }
-      return Unknown(f, m);
+      return unknown();
     }
     case Fact::kItemUsContentPct: {
       if (!f.unit->pct_done) ContentPct(*f.unit, in);
-      return f.unit->pct_known == Tri::kTrue ? Num(f.unit->pct) : Unknown(f, m);
+      return f.unit->pct_known == Tri::kTrue ? Num(f.unit->pct) : unknown();
     }
     case Fact::kItemContainsUsIc:
-      return it->contains_us_ic ? Bool(*it->contains_us_ic) : Unknown(f, m);
+      return it->contains_us_ic ? Bool(*it->contains_us_ic) : unknown();
     case Fact::kItemContainsFdpIc:
-      return it->contains_fdp_ic ? Bool(*it->contains_fdp_ic) : Unknown(f, m);
+      return it->contains_fdp_ic ? Bool(*it->contains_fdp_ic) : unknown();
     case Fact::kItemReportFiled:
-      return it->report_filed ? Bool(*it->report_filed) : Unknown(f, m);
+      return it->report_filed ? Bool(*it->report_filed) : unknown();
     case Fact::kItemUsTech: return item_list(it->us_technology);
     case Fact::kItemUsSw: return item_list(it->us_software);
     case Fact::kItemPlantUsTech: return item_list(it->plant_us_technology);
     case Fact::kItemPlantUsSw: return item_list(it->plant_us_software);
     case Fact::kItemPlantUsOrigin:
-      if (!it->has_production) return Unknown(f, m);
+      if (!it->has_production) return unknown();
       if (it->plant_us_origin) return Bool(*it->plant_us_origin);
       // Named plant technology decides the prong when the plain flag is absent.
       if (!it->plant_us_technology.empty() || !it->plant_us_software.empty()) return Bool(true);
-      return Unknown(f, m);
+      return unknown();
     case Fact::kItemSubject: {
       Tri t = f.unit->subject[n.sym];
-      return t == Tri::kUnknown ? Unknown(f, m) : Bool(t == Tri::kTrue);
+      return t == Tri::kUnknown ? unknown() : Bool(t == Tri::kTrue);
     }
     case Fact::kItemIsEquipment: return Bool(f.unit->equipment);
     case Fact::kItemTechOrigin: {
       // Only countries; the kinds of technology are shown in the trace.
-      return Unknown(f, m);
+      return unknown();
     }
     default: break;
   }
-  return Unknown(f, m);
+  return unknown();
 }
 
 Val Program::LoadPartyField(const Node& n, Frame& f) const {
@@ -780,23 +781,6 @@ bool Program::ReadsClassification(int idx) const {
 Tri Program::Truth(int idx, Frame& f) const {
   const Node& n = nodes_[idx];
   switch (n.op) {
-    case Op::kAnd: {
-      int mark = f.n_missing;
-      Tri a = Truth(n.a, f);
-      if (a == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
-      Tri b = Truth(n.b, f);
-      if (b == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
-      return a == Tri::kTrue && b == Tri::kTrue ? Tri::kTrue : Tri::kUnknown;
-    }
-    case Op::kOr: {
-      int mark = f.n_missing;
-      Tri a = Truth(n.a, f);
-      if (a == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
-      Tri b = Truth(n.b, f);
-      if (b == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
-      if (a == Tri::kFalse && b == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
-      return Tri::kUnknown;
-    }
     case Op::kAllOf: {
       const int mark = f.n_missing;
       bool unknown = false;
@@ -818,17 +802,17 @@ Tri Program::Truth(int idx, Frame& f) const {
       if (!unknown) f.n_missing = mark;
       return unknown ? Tri::kUnknown : Tri::kFalse;
     }
-    case Op::kNot: {
-      Tri t = Truth(n.a, f);
-      return t == Tri::kUnknown ? t : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
-    }
-    case Op::kConstBool: return n.num != 0 ? Tri::kTrue : Tri::kFalse;
     case Op::kFactEqSym:
     case Op::kFactNeSym: {
       Val a = LoadFact(nodes_[n.a], f);
       if (a.k != Val::kSym) return Tri::kUnknown;
       return (a.sym == n.sym) == (n.op == Op::kFactEqSym) ? Tri::kTrue : Tri::kFalse;
     }
+    case Op::kNot: {
+      Tri t = Truth(n.a, f);
+      return t == Tri::kUnknown ? t : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
+    }
+    case Op::kConstBool: return n.num != 0 ? Tri::kTrue : Tri::kFalse;
     case Op::kFactCmpNum: {
       Val a = LoadFact(nodes_[n.a], f);
       if (a.k != Val::kNum) return Tri::kUnknown;
@@ -868,6 +852,7 @@ Tri Program::Truth(int idx, Frame& f) const {
   }
 }
 
+
 Val Program::Eval(int idx, Frame& f) const {
   const Node& n = nodes_[idx];
   switch (n.op) {
@@ -887,8 +872,6 @@ Val Program::Eval(int idx, Frame& f) const {
       Val v; v.k = Val::kParty; v.party = p; return v;
     }
     case Op::kPartyField: return LoadPartyField(n, f);
-    case Op::kOr:
-    case Op::kAnd:
     case Op::kAllOf:
     case Op::kAnyOf:
     case Op::kNot:

@@ -160,7 +160,7 @@ struct Frame {
 
 enum class Op : uint8_t {
   kConstBool, kConstNum, kConstSym, kConstDate, kConstList, kSetRef, kFact, kPartyVar, kPartyField,
-  kOr, kAnd, kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
+  kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
   kIntersects, kCount, kAny, kContainsText,
   // Fused forms of the most common shapes (fact OP constant), to save dispatches.
   kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine, kSubjectOnlyVia,
