@@ -80,10 +80,8 @@ void DeMinimisRollup::PreparePolicy() {
   counts_.resize(want * kPartKindCount, kClassUnknown);
   for (size_t cid = std::max<size_t>(have, 1); cid < want; ++cid) {
     for (int k = 0; k < kPartKindCount; ++k) {
-      counts_[cid * kPartKindCount + k] =
-          policy_.Counts(graph_.class_symbol(static_cast<uint32_t>(cid)), static_cast<PartKind>(k))
-              ? kCounted
-              : kNotCounted;
+      const Tri t = policy_.CountsTri(graph_.class_symbol(static_cast<uint32_t>(cid)), static_cast<PartKind>(k));
+      counts_[cid * kPartKindCount + k] = t == Tri::kTrue ? kCounted : t == Tri::kFalse ? kNotCounted : kClassUnknown;
     }
   }
 }
