@@ -423,7 +423,7 @@ json DerivationJson(const ProductDerivation& dv) {
   for (const auto& c : dv.excluded) excluded.push_back(ContributorJson(c));
   for (const auto& m : dv.missing) missing.push_back({{"part", m.part}, {"fact", m.fact}, {"path", m.path}});
   auto num = [](double v) { return std::isfinite(v) ? json(v) : json(); };
-  json dm = {{"outcome", sc::DeMinimisOutcomeName(dv.origin_state)},
+  json dm = {{"us_origin", dv.us_origin},
              {"value", dv.value_known ? json(dv.value) : json()},
              {"currency", std::string(dv.currency.text())},
              {"content", {{"low", num(dv.content_low)}, {"high", num(dv.content_high)}}},
