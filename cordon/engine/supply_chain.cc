@@ -294,12 +294,38 @@ Result<std::shared_ptr<const CatalogIndex>> LoadCatalogIndex(const std::string& 
   json j = json::parse(products_json, nullptr, /*allow_exceptions=*/false);
   if (j.is_discarded()) return InvalidArgument(where + ": products: not valid JSON");
   ASSIGN_OR_RETURN(sc::CatalogLoad load, sc::LoadCatalogJsonValue(j, where));
+  return CatalogIndexFromLoad(std::move(load));
+}
+
+Result<std::shared_ptr<const CatalogIndex>> CatalogIndexFromLoad(sc::CatalogLoad load) {
   auto index = std::make_shared<CatalogIndex>();
   ASSIGN_OR_RETURN(sc::BomGraph graph, sc::BomGraph::FromCatalog(load.catalog));
   index->graph.emplace(std::move(graph));
   index->catalog = std::move(load.catalog);
   index->warnings = std::move(load.warnings);
   return std::shared_ptr<const CatalogIndex>(std::move(index));
+}
+
+std::vector<double> RuleContentLevels(const RuleSet& rules, const Rule& rule) {
+  std::set<double> levels;
+  CollectLevels(rules.program(), rule.condition, &levels);
+  return {levels.begin(), levels.end()};
+}
+
+bool RuleReads(const RuleSet& rules, const Rule& rule, rules::Fact fact) {
+  const auto& nodes = rules.program().nodes();
+  std::vector<int> stack{rule.condition};
+  while (!stack.empty()) {
+    int i = stack.back();
+    stack.pop_back();
+    if (i < 0) continue;
+    const rules::Node& n = nodes[i];
+    if ((n.op == rules::Op::kFact || n.op == rules::Op::kPartyField) && n.fact == fact) return true;
+    stack.push_back(n.a);
+    stack.push_back(n.b);
+    stack.push_back(n.c);
+  }
+  return false;
 }
 
 std::vector<double> ContentLevels(const RuleSet& rules) {

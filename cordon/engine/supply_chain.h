@@ -21,9 +21,11 @@
 
 #include "cordon/base/status.h"
 #include "cordon/model/transaction.h"
+#include "cordon/rules/program.h"
 #include "cordon/rules/rule_set.h"
 #include "cordon/supplychain/bom_graph.h"
 #include "cordon/supplychain/catalog.h"
+#include "cordon/supplychain/catalog_loader.h"
 #include "cordon/supplychain/de_minimis.h"
 
 namespace cordon {
@@ -41,6 +43,9 @@ struct CatalogIndex {
 // "ctx.json:products[2]: error: 'X': unit_value.currency must be ...".
 Result<std::shared_ptr<const CatalogIndex>> LoadCatalogIndex(const std::string& products_json,
                                                              const std::string& where);
+
+// The same from a loaded catalogue (e.g. the CSV tables of LoadCatalogCsvFiles).
+Result<std::shared_ptr<const CatalogIndex>> CatalogIndexFromLoad(supplychain::CatalogLoad load);
 
 // A lineage prong as derived (true with a path, false, unknown with the facts).
 struct ProngDerivation {
@@ -83,6 +88,10 @@ struct ProductDerivation {
 
 // The de minimis levels the rules compare item.us_content_pct with (sorted).
 std::vector<double> ContentLevels(const RuleSet& rules);
+// The levels one rule compares item.us_content_pct with.
+std::vector<double> RuleContentLevels(const RuleSet& rules, const Rule& rule);
+// Whether a rule's condition names `fact`.
+bool RuleReads(const RuleSet& rules, const Rule& rule, rules::Fact fact);
 
 // Fills items[i] that name a catalogue product with the derived facts and
 // returns one derivation per such item. A product id missing from the
