@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup build run test test-release test-asan asan bench clean format
+.PHONY: all setup build run test test-release test-asan asan bench fuzz clean format
 
 all: build
 
@@ -42,6 +42,15 @@ test: test-release
 
 bench: build
 	$(BUILD)/release/bench/cordon_bench --benchmark_counters_tabular=true
+
+# Fuzzing (docs/reliability.md): every libFuzzer target for SECONDS each, under ASan+UBSan (clang).
+SECONDS ?= 60
+FUZZ_TARGETS ?=
+fuzz:
+	@sh scripts/setup.sh fuzz
+	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_FUZZ=ON $(CMAKE_FLAGS)
+	cmake --build $(BUILD)/fuzz -j $(JOBS)
+	bash fuzz/run.sh $(BUILD)/fuzz $(SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

@@ -1,9 +1,12 @@
 #!/bin/sh
 # Installs the Debian packages listed in deps/debian-packages.txt that are not installed yet.
-# Runs as root (apt-get); a no-op when everything is present.
+# Runs as root (apt-get); a no-op when everything is present. A package tagged @GROUP in the list
+# is installed only when GROUP is named: `setup.sh fuzz` also installs the @fuzz packages.
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
-want=$(sed -e 's/#.*//' "$here/deps/debian-packages.txt" | awk 'NF {print $1}')
+groups=" $* "
+want=$(sed -e 's/#.*//' "$here/deps/debian-packages.txt" |
+  awk -v groups="$groups" 'NF { if (NF == 1 || index(groups, " " substr($2, 2) " ")) print $1 }')
 missing=""
 for p in $want; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

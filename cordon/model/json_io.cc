@@ -3,6 +3,9 @@
 #include <cmath>
 #include <fstream>
 #include <sstream>
+#include <string>
+#include <unordered_set>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -150,7 +153,11 @@ class Reader {
 
   std::optional<Date> DateField(const json& j, const char* key, const std::string& path, bool required) {
     std::string s = String(j, key, path, required);
-    if (s.empty()) return std::nullopt;
+    if (s.empty()) {
+      const json* v = Get(j, key);
+      if (v && v->is_string()) Error(Join(path, key), "empty: give a date (YYYY-MM-DD) or leave the field out");
+      return std::nullopt;
+    }
     auto d = Date::Parse(s);
     if (!d.ok()) {
       Error(Join(path, key), d.status().message());
@@ -493,20 +500,67 @@ Result<json> ParseJsonText(std::string_view text, const std::string& source) {
       --depth;
     }
   }
+  // JSON lets an object repeat a key and the parser keeps the last; in an order or a licence that
+  // hides one of two answers, so a repeated key is bad input. Frames track where the parser is.
+  struct Frame {
+    bool array = false;
+    size_t index = 0;
+    std::string key;
+    std::unordered_set<std::string> keys;
+  };
+  std::vector<Frame> frames;
+  std::string duplicate;
+  auto path_of = [&frames]() {
+    std::string p;
+    for (const Frame& f : frames) {
+      if (f.array) p += "[" + std::to_string(f.index) + "]";
+      else if (!f.key.empty()) p += (p.empty() ? "" : ".") + f.key;
+    }
+    return p;
+  };
+  auto watch = [&](int, json::parse_event_t event, json& parsed) {
+    switch (event) {
+      case json::parse_event_t::object_start: frames.push_back(Frame{}); break;
+      case json::parse_event_t::array_start: frames.push_back(Frame{true, 0, {}, {}}); break;
+      case json::parse_event_t::key: {
+        Frame& top = frames.back();
+        top.key = parsed.get<std::string>();
+        if (!top.keys.insert(top.key).second && duplicate.empty()) duplicate = path_of();
+        break;
+      }
+      case json::parse_event_t::object_end:
+      case json::parse_event_t::array_end:
+        frames.pop_back();
+        if (!frames.empty() && frames.back().array) ++frames.back().index;
+        break;
+      case json::parse_event_t::value:
+        if (!frames.empty() && frames.back().array) ++frames.back().index;
+        break;
+    }
+    return true;
+  };
   try {
-    return json::parse(text.begin(), text.end());
+    json parsed = json::parse(text.begin(), text.end(), watch);
+    if (!duplicate.empty()) return InvalidArgument(source + ": " + duplicate + ": key repeated in the same object");
+    return parsed;
   } catch (const json::parse_error& e) {
     // Convert the byte offset to line:column.
     size_t offset = e.byte > 0 ? e.byte - 1 : 0;
-    size_t line = 1, col = 1;
+    size_t err_line = 1, col = 1;
     for (size_t i = 0; i < offset && i < text.size(); ++i) {
-      if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+      if (text[i] == '\n') { ++err_line; col = 1; } else { ++col; }
     }
     std::string what = e.what();
     auto pos = what.find("parse error");
     if (pos != std::string::npos) what = what.substr(pos);
-    return InvalidArgument(source + ":" + std::to_string(line) + ":" + std::to_string(col) +
+    return InvalidArgument(source + ":" + std::to_string(err_line) + ":" + std::to_string(col) +
                            ": malformed JSON: " + what);
+  } catch (const json::exception& e) {
+    // A number the parser cannot hold (1e400) is thrown as out_of_range, without a position.
+    std::string what = e.what();
+    auto pos = what.find("] ");
+    if (pos != std::string::npos) what = what.substr(pos + 2);
+    return InvalidArgument(source + ": malformed JSON: " + what);
   }
 }
 
@@ -553,6 +607,14 @@ Result<Transaction> TransactionFromJson(const json& j, const Vocabulary& vocab, 
     } else {
       for (size_t i = 0; i < is->size(); ++i) {
         t.items.push_back(r.ReadItem((*is)[i], "items[" + std::to_string(i) + "]"));
+        // Licences and traces name items by id: two items with one id would be confused.
+        for (size_t k = 0; k < i && !t.items[i].id.empty(); ++k) {
+          if (t.items[k].id == t.items[i].id) {
+            r.Error("items[" + std::to_string(i) + "].id",
+                    "'" + t.items[i].id + "' is already the id of items[" + std::to_string(k) + "]");
+            break;
+          }
+        }
       }
     }
   } else {

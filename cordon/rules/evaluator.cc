@@ -46,8 +46,8 @@ std::string Fold(std::string_view s) {
 
 }  // namespace
 
-Reason Evaluator::MakeReason(int rule, int unit, const rules::Frame& f) {
-  Reason r;
+Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const rules::Frame& f) {
+  Reason& r = to->emplace_back();
   r.rule = rule;
   r.unit = unit;
   for (int i = 0; i < f.n_rows && r.n_rows < 4; ++i) r.rows[r.n_rows++] = f.rows[i];
@@ -153,7 +153,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
                                Jurisdiction* j, Determination* out) {
   const rules::Program& prog = rules_.program();
   const auto& all = rules_.rules();
-  const std::vector<int>& active = rules_.InForce(ri, in.date);
+  const RuleSet::ActiveRules& active = rules_.InForce(ri, in.date);
   rules::Frame& f = frame_;
   f.in = &in;
   j->regime = rules_.regimes()[ri];
@@ -176,34 +176,39 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
     if (!all[rule].verified) j->rests_on_unverified = true;
   };
 
-  // Classification, then scope, per unit.
+  // Classification, then scope, per unit. When no scope rule reads the classification, scope
+  // runs first and the classification only if the regime reaches or may reach the act: an item's
+  // derived class under a regime that does not reach it answers nothing.
+  const bool scope_first = active.scope_before_classification;
+  auto classify = [&](size_t u, const Rule& r, int idx, Tri t) {
+    rules::UnitView& unit = in.units[u];
+    if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
+      unit.derived_by[ri] = idx;
+      unit.derived_class[ri] = r.classify_as;
+      ++f.epoch;  // memoised definitions may read the classification
+      AddReason(&j->classified, idx, static_cast<int>(u), f);
+      note_unverified(idx);
+    }
+  };
   for (size_t u = 0; u < in.units.size(); ++u) {
     rules::UnitView& unit = in.units[u];
     f.SetUnit(&unit);
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    for (int idx : active) {
+    for (int idx : active.scope) {
       const Rule& r = all[idx];
-      if (r.stage > Stage::kScope) break;
+      if (scope_first && r.effect == Effect::kClassify) continue;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (r.effect == Effect::kClassify) {
-        if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
-          unit.derived_by[ri] = idx;
-          unit.derived_class[ri] = r.classify_as;
-          ++f.epoch;  // memoised definitions may read the classification
-          j->classified.push_back(MakeReason(idx, static_cast<int>(u), f));
-          note_unverified(idx);
-        }
+        classify(u, r, idx, t);
         continue;
       }
       // Scope rules.
       if (t == Tri::kTrue) {
-        Reason reason = MakeReason(idx, static_cast<int>(u), f);
-        reason.outcome = Outcome::kNoLicenseRequired;
-        j->subject_because.push_back(reason);
+        AddReason(&j->subject_because, idx, static_cast<int>(u), f).outcome = Outcome::kNoLicenseRequired;
         note_unverified(idx);
         if (r.effect == Effect::kSubject) {
           subject = Tri::kTrue;
@@ -211,18 +216,14 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         }
         j->reached = true;
       } else if (t == Tri::kUnknown) {
-        Reason reason = MakeReason(idx, static_cast<int>(u), f);
-        reason.outcome = Outcome::kUndetermined;
-        j->not_reached.push_back(reason);
+        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kUndetermined;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
       } else if (!r.otherwise.empty()) {
         bool dup = false;
         for (const auto& n : j->not_reached) dup = dup || n.rule == idx;
         if (!dup) {
-          Reason reason = MakeReason(idx, static_cast<int>(u), f);
-          reason.outcome = Outcome::kNotSubject;
-          j->not_reached.push_back(reason);
+          AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
         }
       }
     }
@@ -240,6 +241,19 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
     j->outcome = Outcome::kNotSubject;
     return;
   }
+  if (scope_first) {
+    for (size_t u = 0; u < in.units.size(); ++u) {
+      f.SetUnit(&in.units[u]);
+      for (int idx : active.scope) {
+        const Rule& r = all[idx];
+        if (r.effect != Effect::kClassify) continue;
+        f.Reset();
+        Tri t = prog.Truth(r.condition, f);
+        trace(idx, static_cast<int>(u), t);
+        classify(u, r, idx, t);
+      }
+    }
+  }
   if (!j->reached) {
     for (const Reason& n : j->not_reached) {
       if (n.outcome == Outcome::kUndetermined) add_missing(n);
@@ -249,14 +263,13 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
   // Requirements.
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active) {
+    for (int idx : active.requirements) {
       const Rule& r = all[idx];
-      if (r.stage <= Stage::kScope || r.effect != Effect::kRequirement) continue;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (t == Tri::kFalse) continue;
-      Reason reason = MakeReason(idx, static_cast<int>(u), f);
+      Reason& reason = AddReason(&j->reasons, idx, static_cast<int>(u), f);
       if (t == Tri::kTrue) {
         reason.outcome = r.outcome;
         reason.n_missing = 0;
@@ -268,16 +281,14 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         reason.outcome = Outcome::kUndetermined;
       }
       add_missing(reason);
-      j->reasons.push_back(reason);
     }
   }
 
   // Exceptions overcome the requirements that allow them.
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active) {
+    for (int idx : active.exceptions) {
       const Rule& ex = all[idx];
-      if (ex.effect != Effect::kException) continue;
       f.Reset();
       Tri t = prog.Truth(ex.condition, f);
       trace(idx, static_cast<int>(u), t);
@@ -298,7 +309,7 @@ void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<c
         }
       }
       if (used) {
-        j->exceptions.push_back(MakeReason(idx, static_cast<int>(u), f));
+        AddReason(&j->exceptions, idx, static_cast<int>(u), f);
         note_unverified(idx);
       }
     }

@@ -32,7 +32,8 @@ class Evaluator {
                       Determination* out);
   ReviewPolicy PolicyFor(const Rule& r, rules::Frame& f, Reason* reason);
   void ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in, Jurisdiction* j);
-  Reason MakeReason(int rule, int unit, const rules::Frame& f);
+  // Appends the reason for `rule` on `unit` with the evidence and missing facts `f` collected.
+  Reason& AddReason(std::vector<Reason>* to, int rule, int unit, const rules::Frame& f);
 
   const RuleSet& rules_;
   EvaluatorOptions options_;

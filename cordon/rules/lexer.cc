@@ -17,6 +17,17 @@ Result<std::vector<Token>> Lex(std::string_view s, const std::string& file) {
       if (s[i] == '\n') { ++line; col = 1; } else { ++col; }
     }
   };
+  // Rule files are UTF-8 text: a stray byte would reach citations and explanations as garbage.
+  for (size_t k = 0, l = 1, c = 1; k < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[k]);
+    size_t n = b < 0x80 ? 1 : (b >> 5) == 0x6 ? 2 : (b >> 4) == 0xE ? 3 : (b >> 3) == 0x1E ? 4 : 0;
+    bool ok = n > 0 && k + n <= s.size() && !(n == 2 && b < 0xC2);
+    for (size_t m = 1; ok && m < n; ++m) ok = (static_cast<unsigned char>(s[k + m]) & 0xC0) == 0x80;
+    if (!ok) return err(static_cast<int>(l), static_cast<int>(c), "not UTF-8 text (byte 0x" +
+                        std::string(1, "0123456789abcdef"[b >> 4]) + std::string(1, "0123456789abcdef"[b & 15]) + ")");
+    if (b == '\n') { ++l; c = 1; } else { ++c; }
+    k += n;
+  }
   while (i < s.size()) {
     char c = s[i];
     if (c == '#') {

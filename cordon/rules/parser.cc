@@ -213,9 +213,21 @@ class Parser {
   }
 
   // Expression grammar: or > and > not > comparison > additive > multiplicative > unary > primary.
-  Result<std::unique_ptr<Expr>> Expression() { return Or(); }
+  // Bounds keep absurd input (thousands of nested brackets, endless chains) an error, not a stack
+  // overflow here or in the compiler and the evaluator, which recurse over the tree.
+  static constexpr int kMaxNesting = 100;
+  static constexpr int kMaxNodes = 5000;
+  Result<std::unique_ptr<Expr>> Expression() {
+    if (nesting_ >= kMaxNesting) return Err(Peek(), "expression nested deeper than " + std::to_string(kMaxNesting) + " levels");
+    if (nesting_ == 0) nodes_ = 0;  // the budget is per top-level expression
+    ++nesting_;
+    auto e = Or();
+    --nesting_;
+    return e;
+  }
 
   std::unique_ptr<Expr> Make(Expr::Kind k, const Token& at) {
+    ++nodes_;
     auto e = std::make_unique<Expr>();
     e->kind = k;
     e->pos = PosOf(at);
@@ -227,6 +239,7 @@ class Parser {
   Result<std::unique_ptr<Expr>> KeywordChain(const char* word, Expr::Kind kind, Step next) {
     ASSIGN_OR_RETURN(auto left, (this->*next)());
     while (IsWord(word)) {
+      RETURN_IF_ERROR(Budget());
       const Token& op = Next();
       ASSIGN_OR_RETURN(auto right, (this->*next)());
       auto e = Make(kind, op);
@@ -240,10 +253,20 @@ class Parser {
   Result<std::unique_ptr<Expr>> Or() { return KeywordChain("or", Expr::Kind::kOr, &Parser::And); }
   Result<std::unique_ptr<Expr>> And() { return KeywordChain("and", Expr::Kind::kAnd, &Parser::Not); }
 
+  Status Budget() const {
+    if (nodes_ >= kMaxNodes) return Err(Peek(), "expression longer than " + std::to_string(kMaxNodes) + " terms");
+    if (unary_ >= kMaxNesting) return Err(Peek(), "more than " + std::to_string(kMaxNesting) + " 'not' or '-' in a row");
+    return Status::Ok();
+  }
+
   Result<std::unique_ptr<Expr>> Not() {
     if (IsWord("not")) {
+      RETURN_IF_ERROR(Budget());
+      ++unary_;
       const Token& op = Next();
-      ASSIGN_OR_RETURN(auto inner, Not());
+      auto inner_or = Not();
+      --unary_;
+      ASSIGN_OR_RETURN(auto inner, std::move(inner_or));
       auto e = Make(Expr::Kind::kNot, op);
       e->args.push_back(std::move(inner));
       return e;
@@ -289,6 +312,7 @@ class Parser {
   Result<std::unique_ptr<Expr>> OperatorChain(Tok a, Tok b, Step next) {
     ASSIGN_OR_RETURN(auto left, (this->*next)());
     while (Peek().kind == a || Peek().kind == b) {
+      RETURN_IF_ERROR(Budget());
       const Token& op = Next();
       ASSIGN_OR_RETURN(auto right, (this->*next)());
       auto e = Make(Expr::Kind::kArith, op);
@@ -305,8 +329,12 @@ class Parser {
 
   Result<std::unique_ptr<Expr>> Unary() {
     if (Peek().kind == Tok::kMinus) {
+      RETURN_IF_ERROR(Budget());
+      ++unary_;
       const Token& op = Next();
-      ASSIGN_OR_RETURN(auto inner, Unary());
+      auto inner_or = Unary();
+      --unary_;
+      ASSIGN_OR_RETURN(auto inner, std::move(inner_or));
       auto e = Make(Expr::Kind::kNeg, op);
       e->args.push_back(std::move(inner));
       return e;
@@ -419,6 +447,9 @@ class Parser {
 
   std::vector<Token> t_;
   std::string path_;
+  int nesting_ = 0;  // open Expression() calls
+  int unary_ = 0;    // prefix operators in a row
+  int nodes_ = 0;    // nodes made for the current top-level expression
   size_t pos_ = 0;
 };
 

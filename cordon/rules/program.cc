@@ -353,6 +353,13 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.op = Op::kSubjectOnlyVia;
     n.list = nodes_[args[0]].list;
     n.slot = current_regime_;
+    // Which rules the prefixes cover, decided once here rather than by text on every evaluation.
+    std::vector<bool> covered(rule_ids_ ? rule_ids_->size() : 0, false);
+    for (size_t r = 0; r < covered.size(); ++r) {
+      for (Symbol p : lists_[n.list]) covered[r] = covered[r] || (*rule_ids_)[r].rfind(p.text(), 0) == 0;
+    }
+    n.c = static_cast<int>(rule_sets_.size());
+    rule_sets_.push_back(std::move(covered));
   } else if (fn == "count") {
     RETURN_IF_ERROR(want(1));
     if (type_of(0) != Type::kList) return TypeError(e, "count() takes a list");
@@ -423,10 +430,24 @@ Result<int> Program::CompileNode(const Expr& e, Scope& scope, int depth) {
         return TypeError(e, std::string("'") + (e.kind == Expr::Kind::kOr ? "or" : "and") + "' joins booleans; got " +
                                 TypeName(nodes_[a].type) + " and " + TypeName(nodes_[b].type));
       }
-      n.op = e.kind == Expr::Kind::kOr ? Op::kOr : Op::kAnd;
+      // Chains (`x and y and z`) become one node over a run of children: evaluation loops
+      // instead of recursing once per operator. Both sides are fresh nodes (a definition is
+      // referenced through its own node), so their runs can be copied.
+      const Op chain = e.kind == Expr::Kind::kOr ? Op::kAnyOf : Op::kAllOf;
+      std::vector<int> run;
+      for (int side : {a, b}) {
+        const Node& c = nodes_[side];
+        if (c.op == chain) {
+          run.insert(run.end(), kids_.begin() + c.a, kids_.begin() + c.a + c.b);
+        } else {
+          run.push_back(side);
+        }
+      }
+      n.op = chain;
       n.type = Type::kBool;
-      n.a = a;
-      n.b = b;
+      n.a = static_cast<int>(kids_.size());
+      n.b = static_cast<int>(run.size());
+      kids_.insert(kids_.end(), run.begin(), run.end());
       return Push(n);
     }
     case Expr::Kind::kNot: {
@@ -710,20 +731,50 @@ bool CmpHolds(Tok op, int c) {
 Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const {
   Symbol s = Symbol::FromId(sym);
   if (!set->eccn_hierarchy) return set->Contains(s, f.in->date) ? Tri::kTrue : Tri::kFalse;
-  std::string_view text = s.text();
-  bool coarse = false;
-  for (const auto& m : set->members) {
-    if (!m.when.Contains(f.in->date)) continue;
-    if (EccnUnder(text, m.value.text())) return Tri::kTrue;
-    if (EccnCoarser(text, m.value.text())) coarse = true;
-  }
-  if (coarse) {
-    // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
-    if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
-    return Tri::kUnknown;
-  }
+  Tri t = EccnInSet(sym, set, f);
+  // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+  if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
   (void)n;
-  return Tri::kFalse;
+  return t;
+}
+
+Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
+  const int32_t day = f.in->date.days();
+  const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
+  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+  Tri t;
+  if (memo.set == set && memo.sym == sym && memo.date == day) {
+    t = memo.value;
+  } else {
+    std::string_view text = Symbol::FromId(sym).text();
+    bool coarse = false;
+    t = Tri::kFalse;
+    for (const auto& m : set->members) {
+      if (!m.when.Contains(f.in->date)) continue;
+      if (EccnUnder(text, m.value.text())) { t = Tri::kTrue; break; }
+      if (EccnCoarser(text, m.value.text())) coarse = true;
+    }
+    if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
+    memo = EccnMemo{set, sym, day, t};
+  }
+  return t;
+}
+
+bool Program::ReadsClassification(int idx) const {
+  if (idx < 0) return false;
+  const Node& n = nodes_[idx];
+  if (n.op == Op::kChartRequires || n.op == Op::kSubjectOnlyVia) return true;
+  if (n.op == Op::kAllOf || n.op == Op::kAnyOf) {
+    for (int i = 0; i < n.b; ++i) {
+      if (ReadsClassification(kids_[n.a + i])) return true;
+    }
+    return false;
+  }
+  if ((n.op == Op::kFact || n.op == Op::kPartyField) &&
+      (n.fact == Fact::kItemClass || n.fact == Fact::kItemSubject || n.fact == Fact::kItemUsContentPct)) {
+    return true;
+  }
+  return ReadsClassification(n.a) || ReadsClassification(n.b) || ReadsClassification(n.c);
 }
 
 Tri Program::Truth(int idx, Frame& f) const {
@@ -745,6 +796,27 @@ Tri Program::Truth(int idx, Frame& f) const {
       if (b == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
       if (a == Tri::kFalse && b == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
       return Tri::kUnknown;
+    }
+    case Op::kAllOf: {
+      const int mark = f.n_missing;
+      bool unknown = false;
+      for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
+        Tri t = Truth(*k, f);
+        if (t == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
+        unknown = unknown || t == Tri::kUnknown;
+      }
+      return unknown ? Tri::kUnknown : Tri::kTrue;
+    }
+    case Op::kAnyOf: {
+      const int mark = f.n_missing;
+      bool unknown = false;
+      for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
+        Tri t = Truth(*k, f);
+        if (t == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
+        unknown = unknown || t == Tri::kUnknown;
+      }
+      if (!unknown) f.n_missing = mark;
+      return unknown ? Tri::kUnknown : Tri::kFalse;
     }
     case Op::kNot: {
       Tri t = Truth(n.a, f);
@@ -817,6 +889,8 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kPartyField: return LoadPartyField(n, f);
     case Op::kOr:
     case Op::kAnd:
+    case Op::kAllOf:
+    case Op::kAnyOf:
     case Op::kNot:
     case Op::kFactEqSym:
     case Op::kFactNeSym:
@@ -879,10 +953,22 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kChartRequires: {
       Val e = Eval(n.a, f), c = Eval(n.b, f);
       if (e.k != Val::kSym || c.k != Val::kSym) return Val{};
-      Symbol es = Symbol::FromId(e.sym), cs = Symbol::FromId(c.sym);
-      int got = 0;
-      Tri t = refdata_->ChartRequires(es, cs, f.in->date, f.rows + f.n_rows, &got, kMaxEvidence - f.n_rows);
-      f.n_rows += got;
+      // The Country Chart answer is the same for every rule and determination of the same
+      // classification, destination and date: remembered in the frame with its evidence rows.
+      const int32_t day = f.in->date.days();
+      const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
+      ChartMemo& memo = f.chart_memo[(key ^ (key >> 29)) % Frame::kChartMemo];
+      if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
+        memo.n_rows = 0;
+        memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,
+                                             &memo.n_rows, kMaxEvidence);
+        memo.eccn = e.sym;
+        memo.country = c.sym;
+        memo.date = day;
+        memo.valid = true;
+      }
+      Tri t = memo.value;
+      for (int i = 0; i < memo.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = memo.rows[i];
       if (t == Tri::kUnknown) {
         const Node& lhs = nodes_[n.a];
         if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -920,9 +1006,7 @@ Val Program::Eval(int idx, Frame& f) const {
         if (b.k == Val::kList) {
           if (ListHas(b, a.lp[i].id())) return Bool(true);
         } else if (b.set->eccn_hierarchy) {
-          for (const auto& m : b.set->members) {
-            if (m.when.Contains(f.in->date) && EccnUnder(a.lp[i].text(), m.value.text())) return Bool(true);
-          }
+          if (EccnInSet(a.lp[i].id(), b.set, f) == Tri::kTrue) return Bool(true);
         } else if (b.set->Contains(a.lp[i], f.in->date)) {
           return Bool(true);
         }
@@ -934,11 +1018,10 @@ Val Program::Eval(int idx, Frame& f) const {
       // of the listed id prefixes (e.g. only through the footnote 5 routes).
       if (!f.unit || f.unit->subject[n.slot] == Tri::kUnknown) return Val{};
       if (f.unit->subject[n.slot] == Tri::kFalse || f.unit->n_subject_rules[n.slot] == 0) return Bool(false);
+      const std::vector<bool>& covered = rule_sets_[n.c];
       for (int i = 0; i < f.unit->n_subject_rules[n.slot]; ++i) {
-        const std::string& id = (*rule_ids_)[f.unit->subject_rules[n.slot][i]];
-        bool covered = false;
-        for (Symbol p : lists_[n.list]) covered = covered || id.rfind(p.text(), 0) == 0;
-        if (!covered) return Bool(false);
+        size_t r = static_cast<size_t>(f.unit->subject_rules[n.slot][i]);
+        if (r >= covered.size() || !covered[r]) return Bool(false);
       }
       return Bool(true);
     }

@@ -111,8 +111,32 @@ struct DefineMemo {
   MissingRef missing[4];
 };
 
+// One remembered answer of "is this ECCN under a member of this hierarchical set on this date".
+struct EccnMemo {
+  const NamedSet* set = nullptr;
+  uint32_t sym = 0;
+  int32_t date = 0;
+  Tri value = Tri::kUnknown;
+};
+
+// One remembered Country Chart answer: classification x destination x date, with its rows.
+struct ChartMemo {
+  bool valid = false;
+  uint32_t eccn = 0, country = 0;
+  int32_t date = 0;
+  Tri value = Tri::kUnknown;
+  int n_rows = 0;
+  const ChartRow* rows[kMaxEvidence] = {};
+};
+
 struct Frame {
   const EvalInput* in = nullptr;
+  static constexpr int kChartMemo = 128;
+  ChartMemo chart_memo[kChartMemo];
+  // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
+  // and every determination of the same date, so a small direct-mapped memo keeps them.
+  static constexpr int kEccnMemo = 128;
+  EccnMemo eccn_memo[kEccnMemo];
   const UnitView* unit = nullptr;
   // Definitions are evaluated once per unit: a new unit starts a new epoch.
   uint32_t epoch = 1;
@@ -140,6 +164,8 @@ enum class Op : uint8_t {
   kIntersects, kCount, kAny, kContainsText,
   // Fused forms of the most common shapes (fact OP constant), to save dispatches.
   kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine, kSubjectOnlyVia,
+  // `and` / `or` chains: children kids_[a .. a+b).
+  kAllOf, kAnyOf,
 };
 
 struct Node {
@@ -182,6 +208,10 @@ class Program {
   // The facts this program's text names, for docs and coverage.
   static const char* FactName(Fact f);
 
+  // Whether the expression can read what the classification stage derives (an item's
+  // classification, or facts computed from it). Scope rules that do not may run before it.
+  bool ReadsClassification(int node) const;
+
   // De minimis: controlled US-origin content as a percentage of the item's value.
   void ContentPct(const UnitView& u, const EvalInput& in) const;
 
@@ -197,11 +227,16 @@ class Program {
   Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
   int Fuse(int node);
   Tri InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const;
+  // Is the ECCN `sym` under a member of the hierarchical `set` on the frame's date (unknown when
+  // only coarser than one), remembered in the frame.
+  Tri EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
   int define_count_ = 0;
 
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
   std::vector<std::vector<Symbol>> lists_;
+  std::vector<std::vector<bool>> rule_sets_;
+  std::vector<int> kids_;  // children of kAllOf / kAnyOf nodes  // subject_only_via: rules its prefixes cover, by rule index
   std::unordered_map<std::string, NamedSet> sets_;
   std::unordered_map<std::string, const DefineDecl*> defines_;
   std::vector<std::unique_ptr<DefineDecl>> define_store_;

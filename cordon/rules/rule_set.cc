@@ -301,10 +301,22 @@ class RuleSetBuilder {
         span.from = Date::FromDays(p);
         for (size_t i = 0; i < rs.rules_.size(); ++i) {
           const Rule& r = rs.rules_[i];
-          if (r.regime_index == static_cast<int>(ri) && r.when.Contains(span.from)) span.rules.push_back(static_cast<int>(i));
+          if (r.regime_index == static_cast<int>(ri) && r.when.Contains(span.from)) span.active.rules.push_back(static_cast<int>(i));
         }
-        std::stable_sort(span.rules.begin(), span.rules.end(),
+        std::stable_sort(span.active.rules.begin(), span.active.rules.end(),
                          [&](int a, int b) { return rs.rules_[a].stage < rs.rules_[b].stage; });
+        for (int i : span.active.rules) {
+          const Rule& r = rs.rules_[i];
+          if (r.stage <= Stage::kScope) span.active.scope.push_back(i);
+          else if (r.effect == Effect::kRequirement) span.active.requirements.push_back(i);
+          if (r.effect == Effect::kException) span.active.exceptions.push_back(i);
+        }
+        bool reads = false;
+        for (int i : span.active.scope) {
+          const Rule& r = rs.rules_[i];
+          if (r.effect != Effect::kClassify) reads = reads || rs.program_->ReadsClassification(r.condition);
+        }
+        span.active.scope_before_classification = !reads;
         rs.spans_[ri].push_back(std::move(span));
       }
     }
@@ -325,11 +337,11 @@ int RuleSet::RegimeIndex(Symbol regime) const {
   return -1;
 }
 
-const std::vector<int>& RuleSet::InForce(int r, Date date) const {
+const RuleSet::ActiveRules& RuleSet::InForce(int r, Date date) const {
   const auto& spans = spans_[r];
   // The last span starting on or before `date`.
   auto it = std::upper_bound(spans.begin(), spans.end(), date, [](Date d, const Span& s) { return d < s.from; });
-  return std::prev(it)->rules;
+  return std::prev(it)->active;
 }
 
 std::string RuleSet::EntryKey(const ListEntry& e) {

@@ -87,8 +87,19 @@ class RuleSet {
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<Symbol>& regimes() const { return regimes_; }
   int RegimeIndex(Symbol regime) const;
-  // Rules in force on `date` for regime index r, in stage order.
-  const std::vector<int>& InForce(int r, Date date) const;
+  // The rules of one regime in force over a span of dates, in stage order, and split by the
+  // evaluator's passes so that no pass walks rules it would skip.
+  struct ActiveRules {
+    std::vector<int> rules;         // all of them, in stage order
+    std::vector<int> scope;         // classification and scope stages
+    std::vector<int> requirements;  // requirement effects after the scope stage
+    std::vector<int> exceptions;    // exception effects
+    // No scope rule reads the classification: scope runs first, and classification only when
+    // the regime reaches (or may reach) the act.
+    bool scope_before_classification = false;
+  };
+  // Rules in force on `date` for regime index r.
+  const ActiveRules& InForce(int r, Date date) const;
   const ReferenceData& refdata() const { return *refdata_; }
   const std::shared_ptr<const ReferenceData>& refdata_ptr() const { return refdata_; }
   const rules::Program& program() const { return *program_; }
@@ -109,7 +120,7 @@ class RuleSet {
   std::unique_ptr<rules::Program> program_;
   std::unique_ptr<std::vector<std::string>> rule_ids_;
   // Per regime: the change points of the rule set and the rules in force in each span.
-  struct Span { Date from; std::vector<int> rules; };
+  struct Span { Date from; ActiveRules active; };
   std::vector<std::vector<Span>> spans_;
   std::string hash_;
   std::vector<std::string> files_;
