@@ -263,6 +263,18 @@ class LineageWalk {
   Date date_;
 };
 
+// The operand nodes of `n` (an and/or chain keeps its run of children apart).
+std::vector<int> Children(const rules::Program& prog, const rules::Node& n) {
+  if (n.op == rules::Op::kAllOf || n.op == rules::Op::kAnyOf) {
+    return {prog.kids().begin() + n.a, prog.kids().begin() + n.a + n.b};
+  }
+  std::vector<int> out;
+  for (int c : {n.a, n.b, n.c}) {
+    if (c >= 0) out.push_back(c);
+  }
+  return out;
+}
+
 void CollectLevels(const rules::Program& prog, int idx, std::set<double>* out) {
   if (idx < 0) return;
   const auto& nodes = prog.nodes();
@@ -272,9 +284,7 @@ void CollectLevels(const rules::Program& prog, int idx, std::set<double>* out) {
   if (n.op == rules::Op::kFactCmpNum && is_pct(n.a)) out->insert(n.num);
   if (n.op == rules::Op::kCmp && is_pct(n.a) && is_num(n.b)) out->insert(nodes[n.b].num);
   if (n.op == rules::Op::kCmp && is_pct(n.b) && is_num(n.a)) out->insert(nodes[n.a].num);
-  CollectLevels(prog, n.a, out);
-  CollectLevels(prog, n.b, out);
-  CollectLevels(prog, n.c, out);
+  for (int c : Children(prog, n)) CollectLevels(prog, c, out);
 }
 
 json ContributorJson(const sc::Contributor& c) {
@@ -321,9 +331,7 @@ bool RuleReads(const RuleSet& rules, const Rule& rule, rules::Fact fact) {
     if (i < 0) continue;
     const rules::Node& n = nodes[i];
     if ((n.op == rules::Op::kFact || n.op == rules::Op::kPartyField) && n.fact == fact) return true;
-    stack.push_back(n.a);
-    stack.push_back(n.b);
-    stack.push_back(n.c);
+    for (int c : Children(rules.program(), n)) stack.push_back(c);
   }
   return false;
 }
