@@ -104,6 +104,7 @@ Status Check(const Globals& g, const CheckArgs& a, int* exit_code) {
     ASSIGN_OR_RETURN(Transaction t, engine->ParseTransaction(j, where));
     txs.push_back(std::move(t));
   }
+  for (const auto& t : txs) RETURN_IF_ERROR(engine->CheckProducts(t, base));
   bool any_hold = false;
   json all = json::array();
   bool tty = isatty(STDERR_FILENO) && txs.size() > 100;

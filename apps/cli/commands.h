@@ -53,7 +53,19 @@ struct ListsDiffArgs {
   std::string format = "text";
 };
 
+// cordon trace PRODUCT --to CC (trace_command.cc): de minimis and FDP reach over the catalogue.
+struct TraceArgs {
+  std::string product;
+  std::string to;
+  std::vector<std::string> parties;
+  std::string date;
+  std::string format = "text";
+  std::string context;     // context JSON with products
+  std::string parts, bom;  // or the CSV tables
+};
+
 Status Version(const Globals& g);
+Status Trace(const Globals& g, const TraceArgs& a);
 Status Check(const Globals& g, const CheckArgs& a, int* exit_code);
 Status Cases(const Globals& g, const std::vector<std::string>& paths, bool verbose, int* exit_code);
 Status Rules(const Globals& g, const RulesArgs& a);

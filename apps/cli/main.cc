@@ -66,6 +66,18 @@ int main(int argc, char** argv) {
   df->add_option("new", diff.new_path, "newer list file")->required();
   df->add_option("--format", diff.format, "text or json")->check(CLI::IsMember({"text", "json"}));
 
+  // Supply chain (issue 5): trace_command.cc.
+  cordon::cli::TraceArgs trace;
+  auto* tr = app.add_subcommand("trace", "de minimis share and FDP lineage of a catalogue product for a destination");
+  tr->add_option("product", trace.product, "product id in the catalogue")->required();
+  tr->add_option("--to", trace.to, "destination country (ISO-2)")->required();
+  tr->add_option("--party", trace.parties, "name of the end user (repeatable)");
+  tr->add_option("--date", trace.date, "as of this day (YYYY-MM-DD; default today)");
+  tr->add_option("--format", trace.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  tr->add_option("--context", trace.context, "context file with products");
+  tr->add_option("--parts", trace.parts, "parts table (CSV)");
+  tr->add_option("--bom", trace.bom, "BOM table parent,child,quantity (CSV)");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -86,6 +98,8 @@ int main(int argc, char** argv) {
     st = cordon::cli::Cases(g, case_paths, cases_verbose, &exit_code);
   } else if (*sc || *df) {
     st = *sc ? cordon::cli::Screen(g, screen) : cordon::cli::ListsDiff(g, diff);
+  } else if (*tr) {
+    st = cordon::cli::Trace(g, trace);
   } else if (*rl) {
     st = cordon::cli::Rules(g, rules_args);
   } else {

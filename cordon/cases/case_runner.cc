@@ -1,6 +1,7 @@
 #include "cordon/cases/case_runner.h"
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 
 #include "cordon/model/json_io.h"
@@ -10,6 +11,29 @@ namespace {
 
 namespace fs = std::filesystem;
 using json = nlohmann::json;
+
+// Whether `want` is contained in `got`: object keys recursively, each array element in some element
+// of `got`'s array, numbers to 1e-6, other values equal.
+bool JsonSubset(const json& want, const json& got) {
+  if (want.is_object()) {
+    if (!got.is_object()) return false;
+    for (auto it = want.begin(); it != want.end(); ++it) {
+      if (!got.contains(it.key()) || !JsonSubset(*it, got[it.key()])) return false;
+    }
+    return true;
+  }
+  if (want.is_array()) {
+    if (!got.is_array()) return false;
+    for (const auto& w : want) {
+      bool any = false;
+      for (const auto& g : got) any = any || JsonSubset(w, g);
+      if (!any) return false;
+    }
+    return true;
+  }
+  if (want.is_number() && got.is_number()) return std::abs(want.get<double>() - got.get<double>()) <= 1e-6;
+  return want == got;
+}
 
 bool CiteOccurs(const json& jur, const std::string& cite) {
   for (const auto& r : jur["reasons"]) {
@@ -120,6 +144,18 @@ Result<CaseResult> RunCase(const Engine& engine, const std::string& path) {
         if (!found) fail(regime + ".missing: '" + m.get<std::string>() + "' not named (named: " + g["missing"].dump() + ")");
       }
     }
+  }
+  // Supply-chain derivations (docs/supply-chain.md): each expected entry must match one derivation
+  // (objects by their keys, arrays by element, numbers to 1e-6); notes by substring.
+  for (const auto& e : expect.value("supply_chain", json::array())) {
+    bool found = false;
+    for (const auto& g : got.value("supply_chain", json::array())) found = found || JsonSubset(e, g);
+    if (!found) fail("supply_chain: no derivation matches " + e.dump() + " (got " + got.value("supply_chain", json::array()).dump() + ")");
+  }
+  for (const auto& n : expect.value("notes", json::array())) {
+    bool found = false;
+    for (const auto& g : got["notes"]) found = found || g.get<std::string>().find(n.get<std::string>()) != std::string::npos;
+    if (!found) fail("notes: '" + n.get<std::string>() + "' not in " + got["notes"].dump());
   }
   res.passed = res.failures.empty();
   return res;

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
+#include <limits>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -63,6 +64,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   std::vector<std::string> dirs = {e->home_ + "/rules"};
   for (const auto& x : options.extra_rules) dirs.push_back(x);
   ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_));
+  e->content_levels_ = ContentLevels(*e->rules_);
   if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
   return e;
 }
@@ -118,7 +120,85 @@ Result<Transaction> Engine::ParseTransaction(const json& j, const std::string& w
 }
 
 Result<Context> Engine::ParseContext(const json& j, const std::string& where) const {
-  return ContextFromJson(j, refdata_->vocabulary(), where);
+  ASSIGN_OR_RETURN(Context c, ContextFromJson(j, refdata_->vocabulary(), where));
+  if (!c.products_json.empty()) {
+    ASSIGN_OR_RETURN(c.catalog, LoadCatalogIndex(c.products_json, where));
+  }
+  return c;
+}
+
+Status Engine::CheckProducts(const Transaction& tx, const Context& context) const {
+  for (size_t i = 0; i < tx.items.size(); ++i) {
+    const std::string& id = tx.items[i].product;
+    if (id.empty()) continue;
+    if (!context.catalog || !context.catalog->catalog.Find(id)) {
+      return InvalidArgument(fmt::format("items[{}].product: '{}' is not a product of context.products", i, id));
+    }
+  }
+  return Status::Ok();
+}
+
+void Engine::DeriveSupplyChain(Decision* d) const {
+  bool any = false;
+  for (const auto& it : d->tx.items) any = any || !it.product.empty();
+  if (!any) return;
+  if (!d->context.catalog && !d->context.products_json.empty()) {
+    auto index = LoadCatalogIndex(d->context.products_json, "context");
+    if (!index.ok()) {
+      d->det.notes.push_back("context.products: " + index.status().message());
+      return;
+    }
+    d->context.catalog = *index;
+  }
+  if (!d->context.catalog) {
+    d->det.notes.push_back("items name catalogue products but the context has no products; their facts are unknown");
+    return;
+  }
+  auto derived = DeriveProductFacts(*d->context.catalog, *rules_, content_levels_, d->date, &d->tx);
+  if (!derived.ok()) {
+    d->det.notes.push_back(derived.status().message() + "; its facts are unknown");
+    return;
+  }
+  d->supply_chain = std::move(*derived);
+  for (const auto& dv : d->supply_chain) SetItemContent(dv, std::nullopt, &d->tx.items[dv.item]);
+}
+
+void Engine::DecideContent(Decision* d) const {
+  // Content whose unknowns span a de minimis level: the rules are run at the bounds and on both
+  // sides of each level spanned. If every rule answers the same everywhere, the known content
+  // decides (the level spanned does not matter here, e.g. the 10 % level of E:1/E:2 for China);
+  // otherwise the content stays unknown and the rules that read it answer UNDETERMINED.
+  for (auto& dv : d->supply_chain) {
+    if (dv.content_decided || !dv.value_known || dv.levels_straddled.empty()) continue;
+    Item& item = d->tx.items[dv.item];
+    std::vector<double> samples = {dv.pct_low};
+    for (double l : dv.levels_straddled) {
+      samples.push_back(l);
+      samples.push_back(std::nextafter(l, std::numeric_limits<double>::infinity()));
+    }
+    if (std::isfinite(dv.pct_high)) samples.push_back(dv.pct_high);
+    std::vector<TraceStep> first;
+    bool same = true;
+    for (size_t k = 0; k < samples.size() && same; ++k) {
+      SetItemContent(dv, samples[k], &item);
+      for (auto& u : d->input.units) u.pct_done = false;
+      Determination probe;
+      Evaluator ev(*rules_, EvaluatorOptions{true});
+      ev.Evaluate(d->input, d->licences, &probe);
+      if (k == 0) {
+        first = probe.trace;
+        continue;
+      }
+      same = probe.trace.size() == first.size();
+      for (size_t i = 0; same && i < first.size(); ++i) {
+        same = first[i].rule == probe.trace[i].rule && first[i].unit == probe.trace[i].unit &&
+               first[i].result == probe.trace[i].result;
+      }
+    }
+    dv.content_decided = same;
+    SetItemContent(dv, std::nullopt, &item);
+  }
+  for (auto& u : d->input.units) u.pct_done = false;
 }
 
 void Engine::Prepare(Decision* d) const {
@@ -258,9 +338,19 @@ std::unique_ptr<Decision> Engine::Determine(Transaction tx, Context context, std
   d->tx = std::move(tx);
   d->context = std::move(context);
   d->date = date ? *date : (d->tx.date_given ? d->tx.date : Date::Today());
+  DeriveSupplyChain(d.get());
   Prepare(d.get());
+  DecideContent(d.get());
   Evaluator ev(*rules_, EvaluatorOptions{options_.trace});
   ev.Evaluate(d->input, d->licences, &d->det);
+  for (const auto& dv : d->supply_chain) {
+    if (dv.content_decided || dv.us_origin) continue;
+    std::string why;
+    for (const auto& m : dv.missing) why += (why.empty() ? "" : ", ") + m.part + "." + m.fact;
+    if (!dv.value_known) why = dv.product + ".unit_value" + (why.empty() ? "" : ", " + why);
+    d->det.notes.push_back(fmt::format("item {}: the de minimis content of {} for {} cannot be decided without: {}",
+                                       dv.item_id, dv.product, d->tx.destination.text(), why));
+  }
   // Stated vs computed de minimis content: say so when they differ.
   for (const auto& u : d->input.units) {
     if (!u.item || !u.pct_done || !u.pct_from_parts || !u.item->controlled_value) continue;
@@ -498,6 +588,11 @@ json Engine::RenderJson(const Decision& d) const {
     screening.push_back(hj);
   }
   out["screening"] = screening;
+  if (!d.supply_chain.empty()) {
+    json scj = json::array();
+    for (const auto& dv : d.supply_chain) scj.push_back(DerivationJson(dv));
+    out["supply_chain"] = scj;
+  }
   json notes = json::array();
   for (const auto& n : det.notes) notes.push_back(n);
   out["notes"] = notes;
@@ -563,6 +658,10 @@ std::string Engine::RenderText(const Decision& d) const {
         << h.entry->name << "\" (" << h.matched_on << ", score " << fmt::format("{:.2f}", h.score) << ")"
         << (h.why.empty() ? "" : "  " + h.why) << (h.possible ? "  — review: confirm or reject" : "") << "\n";
     }
+  }
+  for (const auto& dv : d.supply_chain) {
+    o << "\nSupply chain: item " << dv.item_id << " is catalogue product " << dv.product << "\n"
+      << DerivationText(dv, "  ");
   }
   for (const auto& n : d.det.notes) o << "\nnote: " << n << "\n";
   return o.str();

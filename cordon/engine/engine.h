@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cordon/base/status.h"
+#include "cordon/engine/supply_chain.h"
 #include "cordon/model/transaction.h"
 #include "cordon/refdata/reference_data.h"
 #include "cordon/rules/determination.h"
@@ -65,6 +66,8 @@ struct Decision {
   std::vector<const License*> licences;
   std::vector<ListEntry> entries;  // bundled + context entries in force for this call
   std::vector<ScreeningHit> screening;
+  // Items that name a catalogue product: what the catalogue gave them (docs/supply-chain.md).
+  std::vector<ProductDerivation> supply_chain;
   Determination det;
   Decision() = default;
   Decision(const Decision&) = delete;  // input points into tx and entries
@@ -77,6 +80,9 @@ class Engine {
 
   Result<Transaction> ParseTransaction(const nlohmann::json& j, const std::string& where) const;
   Result<Context> ParseContext(const nlohmann::json& j, const std::string& where) const;
+
+  // Items naming a product that context.products lacks: InvalidArgument naming items[i].product.
+  Status CheckProducts(const Transaction& tx, const Context& context) const;
 
   // `date` overrides the transaction's date; without either, today.
   std::unique_ptr<Decision> Determine(Transaction tx, Context context, std::optional<Date> date) const;
@@ -101,6 +107,10 @@ class Engine {
   nlohmann::json ReasonJson(const Decision& d, const Reason& r, bool otherwise) const;
 
   Status LoadLists();
+  // Derives the catalogue facts of the items naming products (before Prepare), and after it
+  // settles content the unknowns leave between de minimis levels (DecideContent).
+  void DeriveSupplyChain(Decision* d) const;
+  void DecideContent(Decision* d) const;
 
   std::string home_;
   std::shared_ptr<const screening::ScreeningIndex> index_;
@@ -109,6 +119,7 @@ class Engine {
   std::shared_ptr<const ReferenceData> refdata_;
   std::shared_ptr<const RuleSet> rules_;
   EngineOptions options_;
+  std::vector<double> content_levels_;  // the de minimis levels the rules compare with
 };
 
 // Finds the cordon home (a folder with rules/ and refdata/): $CORDON_HOME, then

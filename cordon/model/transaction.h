@@ -7,6 +7,7 @@
 #ifndef CORDON_MODEL_TRANSACTION_H_
 #define CORDON_MODEL_TRANSACTION_H_
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -173,6 +174,7 @@ struct ListEntryChange {
 };
 
 struct PolicyClause;  // compiled by the rules module; opaque here
+struct CatalogIndex;  // context.products compiled by the engine (cordon/engine/supply_chain.h)
 
 struct ListEntry {
   Symbol list;  // US.EL, JP.EUL, TW.SHTC ...
@@ -219,6 +221,8 @@ struct Context {
   std::vector<ListEntry> list_entries;
   // products are kept as raw JSON text for the supply-chain module to parse.
   std::string products_json;
+  // Filled by Engine::ParseContext: the products checked and compiled once (null: not yet).
+  std::shared_ptr<const CatalogIndex> catalog;
 };
 
 }  // namespace cordon

@@ -205,6 +205,8 @@ class Program {
   std::string MissingPath(const MissingRef& m, const UnitView* unit) const;
   const NamedSet* FindSet(Symbol id) const;
   const std::vector<Node>& nodes() const { return nodes_; }
+  // Children of kAllOf / kAnyOf nodes (node.a .. node.a + node.b), for tools that walk conditions.
+  const std::vector<int>& kids() const { return kids_; }
   // The facts this program's text names, for docs and coverage.
   static const char* FactName(Fact f);
 

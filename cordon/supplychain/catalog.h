@@ -96,6 +96,9 @@ struct Product {
   Symbol made_in;                   // ISO 3166 alpha-2; empty = unknown
   std::optional<Money> unit_value;  // fair market value of one unit
   PartKind kind = PartKind::kCommodity;
+  // Whether the part is an integrated circuit (the "contains a US-origin IC"
+  // tests of 734.4(a)(8)/(9) and the "contains" FDP prongs); unknown unless stated.
+  Tri integrated_circuit = Tri::kUnknown;
   std::vector<Component> components;
   Lineage production;
   std::vector<SupplierDeclaration> declarations;

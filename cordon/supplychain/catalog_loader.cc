@@ -202,7 +202,8 @@ Product JsonProduct(const json& j, size_t index, std::string_view file, IssueLog
     if (!v->is_object()) {
       log.Error(at, where + "unit_value must be {amount, currency}");
     } else if (amount == v->end() || amount->is_null()) {
-      // Missing amount: unknown value, reported as a warning by validation.
+      // A value object without its amount is malformed (no unit_value at all is unknown).
+      log.Error(at, where + "unit_value.amount is missing (leave unit_value out when the value is unknown)");
     } else if (!amount->is_number() || !(amount->get<double>() >= 0)) {
       log.Error(at, where + "unit_value.amount must be a non-negative number");
     } else if (currency == v->end() || !currency->is_string() ||
@@ -210,6 +211,14 @@ Product JsonProduct(const json& j, size_t index, std::string_view file, IssueLog
       log.Error(at, where + "unit_value.currency must be an ISO 4217 code (bad unit)");
     } else {
       p.unit_value = Money{amount->get<double>(), Symbol::Intern(currency->get<std::string>())};
+    }
+  }
+
+  if (auto ic = j.find("integrated_circuit"); ic != j.end() && !ic->is_null()) {
+    if (!ic->is_boolean()) {
+      log.Error(at, where + "integrated_circuit must be true, false or null");
+    } else {
+      p.integrated_circuit = ic->get<bool>() ? Tri::kTrue : Tri::kFalse;
     }
   }
 
@@ -379,11 +388,11 @@ Result<CatalogLoad> LoadCatalogCsv(std::string_view bom_text, std::string_view b
             c_plant = ph.Find("plant_us_origin"), c_made_with = ph.Find("made_with"),
             c_plant_tech = ph.Find("plant_us_technology"),
             c_plant_soft = ph.Find("plant_us_software"), c_supplier = ph.Find("supplier"),
-            c_decl = ph.Find("declaration");
+            c_decl = ph.Find("declaration"), c_ic = ph.Find("integrated_circuit");
   static const char* const kKnown[] = {"id", "made_in", "value", "currency", "kind",
                                        "us_technology", "us_software", "plant_us_origin",
                                        "made_with", "plant_us_technology", "plant_us_software",
-                                       "supplier", "declaration"};
+                                       "supplier", "declaration", "integrated_circuit"};
   std::vector<std::pair<Symbol, int>> class_cols;
   for (const auto& [name, idx] : ph.cols()) {
     if (name.rfind("class_", 0) == 0 && name.size() > 6) {
@@ -453,6 +462,12 @@ Result<CatalogLoad> LoadCatalogCsv(std::string_view bom_text, std::string_view b
       log.Error(p.source, where + "plant_us_origin: " + plant.status().message());
     } else {
       p.production.plant_us_origin = *plant;
+    }
+    Result<Tri> ic = ParseTri(Cell(rec, c_ic));
+    if (!ic.ok()) {
+      log.Error(p.source, where + "integrated_circuit: " + ic.status().message());
+    } else {
+      p.integrated_circuit = *ic;
     }
     if (std::string_view s = Cell(rec, c_supplier); !s.empty()) {
       SupplierDeclaration d;

@@ -80,10 +80,8 @@ void DeMinimisRollup::PreparePolicy() {
   counts_.resize(want * kPartKindCount, kClassUnknown);
   for (size_t cid = std::max<size_t>(have, 1); cid < want; ++cid) {
     for (int k = 0; k < kPartKindCount; ++k) {
-      counts_[cid * kPartKindCount + k] =
-          policy_.Counts(graph_.class_symbol(static_cast<uint32_t>(cid)), static_cast<PartKind>(k))
-              ? kCounted
-              : kNotCounted;
+      const Tri t = policy_.CountsTri(graph_.class_symbol(static_cast<uint32_t>(cid)), static_cast<PartKind>(k));
+      counts_[cid * kPartKindCount + k] = t == Tri::kTrue ? kCounted : t == Tri::kFalse ? kNotCounted : kClassUnknown;
     }
   }
 }
@@ -194,7 +192,12 @@ Result<DeMinimisResult> DeMinimisRollup::Rollup(NodeId root, const DeMinimisOpti
     const uint8_t cc = CountsCode(u);
     const bool vk = g.value_state(u) == ValueState::kKnown;
     if (o == Origin::kUnknown) missing.emplace_back(i, "made_in");
-    if (cc == kClassUnknown) missing.emplace_back(i, regime_fact);
+    if (cc == kClassUnknown) {
+      // A classification the policy cannot place (e.g. the chart needs a finer paragraph) is named as such.
+      missing.emplace_back(i, g.classification(u).empty() ? regime_fact
+                                                          : regime_fact + " finer than " + std::string(g.classification(u).text()) +
+                                                                " (the content policy cannot tell whether it counts)");
+    }
     if (cc != kNotCounted && !vk) missing.emplace_back(i, value_fact(u));
     if (o != Origin::kUs) continue;
     const double v = vk ? units[i] * g.value(u) : std::numeric_limits<double>::quiet_NaN();

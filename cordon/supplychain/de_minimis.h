@@ -42,6 +42,12 @@ class ContentPolicy {
   // Called once per distinct (classification, kind) per rollup object, never
   // with an empty classification (an unknown one is an unknown, not a no).
   virtual bool Counts(Symbol classification, PartKind kind) const = 0;
+  // Three-valued form: kUnknown when the policy cannot tell for this
+  // classification (e.g. the Country Chart data does not cover it); the part
+  // then counts as an unknown classification. Defaults to Counts().
+  virtual Tri CountsTri(Symbol classification, PartKind kind) const {
+    return Counts(classification, kind) ? Tri::kTrue : Tri::kFalse;
+  }
 };
 
 // Adapts any callable bool(Symbol, PartKind) to a ContentPolicy.
