@@ -63,6 +63,27 @@ struct TraceArgs {
   std::string context;     // context JSON with products
   std::string parts, bom;  // or the CSV tables
 };
+// The state commands (state_command.cc): licences, orders, audit, replay, lists update.
+struct StateArgs {
+  std::string db = "cordon.db";  // --db: a SQLite file, or a PostgreSQL connection string
+  std::string format = "text";
+  std::string id;           // licence id, order id or audit record id
+  std::string file;         // licence, amendment, order or list file
+  std::string context;      // orders add --context
+  std::string effective;    // licenses revoke --effective (default today)
+  bool suspend = false;     // licenses revoke --suspend: suspend instead of revoking
+  bool open_only = false;   // orders list --open
+  std::string order;        // audit --order
+  int limit = 100;          // audit --limit
+  bool today = false;       // replay --today
+  double threshold = 0.90;  // lists update: screening threshold for new entries
+  std::string caller;       // --as (default $USER)
+};
+Status Licenses(const Globals& g, const std::string& action, const StateArgs& a);
+Status Orders(const Globals& g, const std::string& action, const StateArgs& a);
+Status Audit(const Globals& g, const StateArgs& a);
+Status Replay(const Globals& g, const StateArgs& a, int* exit_code);
+Status ListsUpdate(const Globals& g, const StateArgs& a);
 
 Status Version(const Globals& g);
 Status Trace(const Globals& g, const TraceArgs& a);

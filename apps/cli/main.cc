@@ -77,6 +77,42 @@ int main(int argc, char** argv) {
   tr->add_option("--context", trace.context, "context file with products");
   tr->add_option("--parts", trace.parts, "parts table (CSV)");
   tr->add_option("--bom", trace.bom, "BOM table parent,child,quantity (CSV)");
+  // State (issue 6): state_command.cc. Every state command takes --db and --format.
+  cordon::cli::StateArgs st_args;
+  auto state_opts = [&](CLI::App* sub) {
+    sub->add_option("--db", st_args.db, "SQLite file (default cordon.db) or PostgreSQL connection string");
+    sub->add_option("--format", st_args.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+    sub->add_option("--as", st_args.caller, "who is acting, for the audit trail (default $USER)");
+    return sub;
+  };
+  auto* lic = app.add_subcommand("licenses", "the licence register")->require_subcommand(1);
+  auto* lic_add = state_opts(lic->add_subcommand("add", "add licences (a JSON licence object or an array)"));
+  lic_add->add_option("file", st_args.file, "licence file")->required();
+  auto* lic_list = state_opts(lic->add_subcommand("list", "list the licences and what has been drawn"));
+  auto* lic_show = state_opts(lic->add_subcommand("show", "one licence with its uses and history"));
+  lic_show->add_option("id", st_args.id, "licence id")->required();
+  auto* lic_revoke = state_opts(lic->add_subcommand("revoke", "revoke (or --suspend) a licence and re-evaluate its orders"));
+  lic_revoke->add_option("id", st_args.id, "licence id")->required();
+  lic_revoke->add_option("--effective", st_args.effective, "effective day YYYY-MM-DD (default today)");
+  lic_revoke->add_flag("--suspend", st_args.suspend, "suspend instead of revoking");
+  auto* lic_amend = state_opts(lic->add_subcommand("amend", "amend a licence (JSON object of fields) and re-evaluate its orders"));
+  lic_amend->add_option("id", st_args.id, "licence id")->required();
+  lic_amend->add_option("file", st_args.file, "amendment file")->required();
+  auto* ord = app.add_subcommand("orders", "open orders and their latest determination")->require_subcommand(1);
+  auto* ord_add = state_opts(ord->add_subcommand("add", "determine and register orders (a transaction or an array)"));
+  ord_add->add_option("file", st_args.file, "transaction file")->required();
+  ord_add->add_option("--context", st_args.context, "context file (licences come from the register)");
+  auto* ord_list = state_opts(ord->add_subcommand("list", "list orders"));
+  ord_list->add_flag("--open", st_args.open_only, "only held and released orders");
+  auto* aud = state_opts(app.add_subcommand("audit", "the audit trail of determinations"));
+  aud->add_option("--order", st_args.order, "only this order's");
+  aud->add_option("--limit", st_args.limit, "at most this many records (default 100)");
+  auto* rep = state_opts(app.add_subcommand("replay", "replay an audit record: the same answer from what was stored"));
+  rep->add_option("id", st_args.id, "audit record id")->required();
+  rep->add_flag("--today", st_args.today, "answer it with today's rules, lists and licences instead");
+  auto* lup = state_opts(ls->add_subcommand("update", "load a new list snapshot: the delta and the orders it changes"));
+  lup->add_option("file", st_args.file, "list file")->required();
+  lup->add_option("--threshold", st_args.threshold, "screening threshold (default 0.90)");
 
   try {
     app.parse(argc, argv);
@@ -100,6 +136,17 @@ int main(int argc, char** argv) {
     st = *sc ? cordon::cli::Screen(g, screen) : cordon::cli::ListsDiff(g, diff);
   } else if (*tr) {
     st = cordon::cli::Trace(g, trace);
+  } else if (*lic) {
+    std::string action = *lic_add ? "add" : *lic_list ? "list" : *lic_show ? "show" : *lic_revoke ? "revoke" : "amend";
+    st = cordon::cli::Licenses(g, action, st_args);
+  } else if (*ord) {
+    st = cordon::cli::Orders(g, *ord_add ? "add" : "list", st_args);
+  } else if (*aud) {
+    st = cordon::cli::Audit(g, st_args);
+  } else if (*rep) {
+    st = cordon::cli::Replay(g, st_args, &exit_code);
+  } else if (*lup) {
+    st = cordon::cli::ListsUpdate(g, st_args);
   } else if (*rl) {
     st = cordon::cli::Rules(g, rules_args);
   } else {

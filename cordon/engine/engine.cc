@@ -42,6 +42,8 @@ std::string FormatNumber(double v) {
 
 }  // namespace
 
+std::string FoldName(std::string_view s) { return Fold(s); }
+
 std::string FindHome(const char* argv0) {
   if (const char* env = std::getenv("CORDON_HOME"); env && *env && IsHome(env)) return env;
   std::error_code ec;

@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -125,6 +126,9 @@ class Engine {
 // Finds the cordon home (a folder with rules/ and refdata/): $CORDON_HOME, then
 // upwards from the executable, then the source tree the binary was built from.
 std::string FindHome(const char* argv0);
+
+// A name as exact list matching compares it: lower-case letters and digits, other ASCII dropped.
+std::string FoldName(std::string_view s);
 
 }  // namespace cordon
 

@@ -701,7 +701,8 @@ Result<Context> ContextFromJson(const json& j, const Vocabulary& vocab, const st
         const json& lj = (*ls)[i];
         if (!r.ExpectObject(lj, p)) continue;
         r.CheckKeys(lj, p, {"id", "regime", "holder", "issued", "expires", "revoked", "suspended", "items",
-                            "destinations", "parties", "max_value", "max_quantity", "used_value", "end_uses"});
+                            "destinations", "parties", "max_value", "max_quantity", "used_value", "used_quantity",
+                            "end_uses"});
         License l;
         l.id = r.String(lj, "id", p, true);
         std::string regime = r.String(lj, "regime", p, true);
@@ -719,6 +720,8 @@ Result<Context> ContextFromJson(const json& j, const Vocabulary& vocab, const st
         l.max_value = r.MoneyField(lj, "max_value", p);
         l.max_quantity = r.Number(lj, "max_quantity", p, false);
         l.used_value = r.MoneyField(lj, "used_value", p);
+        l.used_quantity = r.Number(lj, "used_quantity", p, false);
+        l.end_uses = r.Strings(lj, "end_uses", p);
         c.licenses.push_back(l);
       }
     }

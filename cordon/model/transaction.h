@@ -213,6 +213,8 @@ struct License {
   std::optional<Money> max_value;
   std::optional<double> max_quantity;
   std::optional<Money> used_value;
+  std::vector<std::string> end_uses;     // purposes the licence is for; empty: any
+  std::optional<double> used_quantity;   // drawn so far (kept by the licence register)
 };
 
 struct Context {

@@ -115,8 +115,13 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
       for (const auto& lp : l->parties) {
         for (const auto& p : in.tx->parties) party_ok = party_ok || Fold(lp) == Fold(p.name);
       }
+      // A licence for named end uses covers only an act whose stated purposes are all among them.
+      bool use_ok = l->end_uses.empty() || !in.tx->purpose.empty();
+      for (Symbol pu : in.tx->purpose) {
+        use_ok = use_ok && (l->end_uses.empty() || std::find(l->end_uses.begin(), l->end_uses.end(), pu.text()) != l->end_uses.end());
+      }
       LicenceState state;
-      if (!item_ok || !dest_ok || !party_ok) {
+      if (!item_ok || !dest_ok || !party_ok || !use_ok) {
         state = LicenceState::kNotCovering;
       } else if (l->issued && in.date < *l->issued) {
         state = LicenceState::kNotYetValid;
@@ -130,6 +135,9 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
                  (l->used_value ? l->used_value->amount : 0) +
                          unit->item->unit_value->amount * unit->item->quantity.value_or(1) >
                      l->max_value->amount) {
+        state = LicenceState::kExhausted;
+      } else if (l->max_quantity && unit && unit->item && unit->item->quantity &&
+                 l->used_quantity.value_or(0) + *unit->item->quantity > *l->max_quantity) {
         state = LicenceState::kExhausted;
       } else {
         state = LicenceState::kValid;

@@ -1,0 +1,324 @@
+// cordon licenses | orders | audit | replay | lists update: the state kept in --db (cordon/state).
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "apps/cli/commands.h"
+#include "cordon/engine/engine.h"
+#include "cordon/lists/loader.h"
+#include "cordon/model/json_io.h"
+#include "cordon/state/state.h"
+#include "cordon/store/store.h"
+
+namespace cordon::cli {
+namespace {
+
+using json = nlohmann::json;
+namespace fs = std::filesystem;
+
+std::string Caller(const StateArgs& a) {
+  if (!a.caller.empty()) return a.caller;
+  const char* u = std::getenv("USER");
+  return u && *u ? u : "cli";
+}
+
+EngineOptions Options(const Globals& g, const std::vector<state::ListRef>& lists, double threshold) {
+  EngineOptions o;
+  o.home = g.home.empty() ? FindHome(g.argv0) : g.home;
+  for (const auto& l : lists) o.lists.push_back(l.path);
+  o.threshold = threshold;
+  return o;
+}
+
+std::vector<state::ListRef> Refs(const std::vector<store::ListSnapshotRecord>& snaps) {
+  std::vector<state::ListRef> out;
+  for (const auto& s : snaps) out.push_back({s.list, s.path, s.sha256});
+  return out;
+}
+
+// The store, and an engine screening against the lists the store holds as current.
+struct Session {
+  std::unique_ptr<store::Store> store;
+  std::unique_ptr<Engine> engine;
+  std::unique_ptr<state::Desk> desk;
+};
+
+Result<Session> OpenSession(const Globals& g, const StateArgs& a, bool with_engine = true) {
+  Session s;
+  auto st = store::Open(a.db);
+  if (!st.ok()) return st.status().WithPrefix("--db");
+  s.store = std::move(*st);
+  if (!with_engine) return s;
+  ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
+  auto refs = Refs(snaps);
+  ASSIGN_OR_RETURN(s.engine, Engine::Open(Options(g, refs, a.threshold)));
+  s.desk = std::make_unique<state::Desk>(s.store.get(), s.engine.get(), refs);
+  return s;
+}
+
+json ReevaluationJson(const state::Reevaluation& r) {
+  json changed = json::array();
+  for (const auto& c : r.changed) {
+    changed.push_back({{"order", c.order}, {"before", c.before}, {"after", c.after}, {"rules", c.rules},
+                       {"cause", c.cause}, {"audit_id", c.audit_id}});
+  }
+  return {{"cause", r.cause}, {"touched", r.touched}, {"changed", changed}};
+}
+
+void PrintReevaluation(const state::Reevaluation& r, const std::string& format, json extra = json::object()) {
+  if (format == "json") {
+    json j = ReevaluationJson(r);
+    j.update(extra);
+    std::cout << j.dump(2) << "\n";
+    return;
+  }
+  std::cout << r.cause << "\n";
+  std::cout << fmt::format("re-evaluated {} open order(s) that depended on it; {} changed\n", r.touched.size(), r.changed.size());
+  for (const auto& c : r.changed) {
+    std::cout << fmt::format("  {}: {} → {}  (audit {})\n", c.order, c.before, c.after, c.audit_id);
+    for (const auto& rule : c.rules) std::cout << "      " << rule << "\n";
+  }
+}
+
+Result<json> ReadJson(const std::string& path) {
+  if (path.empty()) return InvalidArgument("a file is required");
+  return ReadJsonFile(path);
+}
+
+std::string LicenceLine(const store::LicenceRecord& l) {
+  const json& b = l.body;
+  std::string state = b.contains("revoked") ? "revoked " + b["revoked"].get<std::string>()
+                      : b.contains("suspended") ? "suspended " + b["suspended"].get<std::string>()
+                      : b.contains("expires") ? "expires " + b["expires"].get<std::string>()
+                                              : "no expiry";
+  std::string limits;
+  if (l.max_value) limits += fmt::format("  value {:.2f}/{:.2f}", l.used_value, *l.max_value);
+  if (l.max_quantity) limits += fmt::format("  quantity {}/{}", l.used_quantity, *l.max_quantity);
+  return fmt::format("{}  {}  {}  {}{}  (v{})", l.id, b.value("regime", ""), b.value("holder", ""), state, limits, l.version);
+}
+
+json LicenceJson(const store::LicenceRecord& l) {
+  return {{"id", l.id}, {"licence", l.body}, {"used_value", l.used_value}, {"used_quantity", l.used_quantity},
+          {"version", l.version}, {"updated", l.updated}};
+}
+
+}  // namespace
+
+Status Licenses(const Globals& g, const std::string& action, const StateArgs& a) {
+  bool needs_engine = action == "add" || action == "revoke" || action == "amend";
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, needs_engine));
+  if (action == "add") {
+    ASSIGN_OR_RETURN(json j, ReadJson(a.file));
+    json all = j.is_array() ? j : json::array({j});
+    json out = json::array();
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto r = s.desk->AddLicence(all[i], Caller(a));
+      if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
+      if (a.format == "json") {
+        out.push_back(ReevaluationJson(*r));
+      } else {
+        std::cout << "added licence " << all[i].value("id", "") << "\n";
+        if (!r->touched.empty()) PrintReevaluation(*r, a.format);
+      }
+    }
+    if (a.format == "json") std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  if (action == "amend") {
+    ASSIGN_OR_RETURN(json patch, ReadJson(a.file));
+    ASSIGN_OR_RETURN(auto r, s.desk->AmendLicence(a.id, patch, Caller(a)));
+    PrintReevaluation(r, a.format);
+    return Status::Ok();
+  }
+  if (action == "revoke") {
+    Date day = Date::Today();
+    if (!a.effective.empty()) {
+      auto d = Date::Parse(a.effective);
+      if (!d.ok()) return InvalidArgument("--effective: " + d.status().message());
+      day = *d;
+    }
+    ASSIGN_OR_RETURN(auto r, a.suspend ? s.desk->SuspendLicence(a.id, day, Caller(a)) : s.desk->RevokeLicence(a.id, day, Caller(a)));
+    PrintReevaluation(r, a.format);
+    return Status::Ok();
+  }
+  if (action == "list") {
+    ASSIGN_OR_RETURN(auto all, s.store->Licences());
+    if (a.format == "json") {
+      json out = json::array();
+      for (const auto& l : all) out.push_back(LicenceJson(l));
+      std::cout << out.dump(2) << "\n";
+    } else {
+      for (const auto& l : all) std::cout << LicenceLine(l) << "\n";
+      std::cout << all.size() << " licence(s)\n";
+    }
+    return Status::Ok();
+  }
+  // show
+  ASSIGN_OR_RETURN(auto l, s.store->GetLicence(a.id));
+  if (!l) return NotFound("licence '" + a.id + "' is not in the register");
+  ASSIGN_OR_RETURN(auto uses, s.store->LicenceUses(a.id));
+  ASSIGN_OR_RETURN(auto events, s.store->LicenceEvents(a.id));
+  if (a.format == "json") {
+    json j = LicenceJson(*l);
+    j["uses"] = json::array();
+    for (const auto& u : uses) j["uses"].push_back({{"id", u.id}, {"order", u.order_id}, {"value", u.value}, {"quantity", u.quantity}, {"at", u.at}});
+    j["events"] = json::array();
+    for (const auto& e : events) j["events"].push_back({{"kind", e.kind}, {"caller", e.caller}, {"at", e.at}, {"licence", e.body}});
+    std::cout << j.dump(2) << "\n";
+    return Status::Ok();
+  }
+  std::cout << LicenceLine(*l) << "\n" << l->body.dump(2) << "\n";
+  for (const auto& u : uses) std::cout << fmt::format("  use {}  order {}  value {}  quantity {}  {}\n", u.id, u.order_id, u.value, u.quantity, u.at);
+  for (const auto& e : events) std::cout << fmt::format("  {} by {} at {}\n", e.kind, e.caller, e.at);
+  return Status::Ok();
+}
+
+Status Orders(const Globals& g, const std::string& action, const StateArgs& a) {
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, action == "add"));
+  if (action == "add") {
+    ASSIGN_OR_RETURN(json j, ReadJson(a.file));
+    json context = json::object();
+    if (!a.context.empty()) {
+      ASSIGN_OR_RETURN(context, ReadJson(a.context));
+    }
+    json all = j.is_array() ? j : json::array({j});
+    json out = json::array();
+    for (size_t i = 0; i < all.size(); ++i) {
+      auto r = s.desk->Determine(all[i], context, {Caller(a), "orders add", true, std::nullopt});
+      if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
+      if (a.format == "json") {
+        out.push_back({{"order", r->order_id}, {"outcome", r->outcome}, {"audit_id", r->audit_id}});
+      } else {
+        std::cout << fmt::format("{}: {}  (audit {})\n", r->order_id, r->outcome, r->audit_id);
+      }
+    }
+    if (a.format == "json") std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  ASSIGN_OR_RETURN(auto orders, s.store->Orders(a.open_only));
+  if (a.format == "json") {
+    json out = json::array();
+    for (const auto& o : orders) {
+      out.push_back({{"id", o.id}, {"status", store::OrderStatusName(o.status)}, {"outcome", o.outcome},
+                     {"audit_id", o.audit_id}, {"updated", o.updated}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  for (const auto& o : orders) {
+    std::cout << fmt::format("{}  {}  {}  (audit {}, {})\n", o.id, store::OrderStatusName(o.status), o.outcome, o.audit_id, o.updated);
+  }
+  std::cout << orders.size() << " order(s)\n";
+  return Status::Ok();
+}
+
+Status Audit(const Globals& g, const StateArgs& a) {
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, false));
+  ASSIGN_OR_RETURN(auto recs, s.store->Audit({a.order, 0, a.limit}));
+  if (a.format == "json") {
+    json out = json::array();
+    for (const auto& r : recs) {
+      json deps = json::array();
+      for (const auto& d : r.deps) deps.push_back({{"kind", d.kind}, {"key", d.key}});
+      out.push_back({{"id", r.id}, {"at", r.at}, {"caller", r.caller}, {"order", r.order_id}, {"date", r.date},
+                     {"rules_version", r.rules_version}, {"lists", r.lists}, {"outcome", r.outcome}, {"cause", r.cause},
+                     {"input", r.input}, {"context", r.context}, {"determination", r.determination}, {"depends_on", deps}});
+    }
+    std::cout << out.dump(2) << "\n";
+    return Status::Ok();
+  }
+  for (const auto& r : recs) {
+    std::cout << fmt::format("{}  {}  {}  {}  for {}  by {}  rules {}  — {}\n", r.id, r.at, r.order_id.empty() ? "-" : r.order_id,
+                             r.outcome, r.date, r.caller, r.rules_version.substr(0, 12), r.cause);
+  }
+  std::cout << recs.size() << " record(s)\n";
+  return Status::Ok();
+}
+
+Status Replay(const Globals& g, const StateArgs& a, int* exit_code) {
+  int64_t id = 0;
+  try {
+    size_t used = 0;
+    id = std::stoll(a.id, &used);
+    if (used != a.id.size()) throw std::invalid_argument(a.id);
+  } catch (const std::exception&) {
+    return InvalidArgument("replay: '" + a.id + "' is not an audit record id (a number)");
+  }
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, false));
+  ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
+  ASSIGN_OR_RETURN(auto r, state::Replay(s.store.get(), id, a.today, Options(g, {}, a.threshold), Refs(snaps)));
+  if (a.format == "json") {
+    std::cout << json{{"audit_id", id}, {"today", a.today}, {"stored", r.record.determination}, {"replayed", r.replayed},
+                      {"identical", r.identical}, {"differences", r.differences}}.dump(2)
+              << "\n";
+  } else {
+    std::cout << fmt::format("audit {} ({} {}, rules {}): stored {}; {} {}\n", id, r.record.order_id, r.record.date,
+                             r.record.rules_version.substr(0, 12), r.record.outcome,
+                             a.today ? "answered today" : "replayed", r.replayed.value("overall", "?"));
+    std::cout << (r.identical ? "identical to the stored answer\n" : "differs from the stored answer at:\n");
+    for (const auto& d : r.differences) std::cout << "  " << d << "\n";
+  }
+  // Replaying the record exactly must give the stored answer: anything else is an error.
+  if (!a.today && !r.identical) *exit_code = 1;
+  return Status::Ok();
+}
+
+Status ListsUpdate(const Globals& g, const StateArgs& a) {
+  std::error_code ec;
+  if (!fs::is_regular_file(a.file, ec)) return InvalidArgument(a.file + ": list file not found");
+  std::string path = fs::absolute(a.file).lexically_normal().string();
+  auto loaded = lists::LoadListFile(path);
+  if (!loaded.ok()) return InvalidArgument(loaded.status().message());
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, false));
+  ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
+  lists::ListSnapshot before;
+  std::string before_path;
+  for (const auto& sn : snaps) {
+    if (sn.list != loaded->snapshot.list) continue;
+    auto old = lists::LoadListFile(sn.path);
+    if (!old.ok()) return old.status().WithPrefix("the current " + sn.list + " snapshot");
+    before = std::move(old->snapshot);
+    before_path = sn.path;
+  }
+  lists::SnapshotDiff diff = lists::DiffSnapshots(before, loaded->snapshot);
+  ASSIGN_OR_RETURN(std::string sha, state::FileSha256(path));
+  RETURN_IF_ERROR(s.store->AddListSnapshot({0, loaded->snapshot.list, path, sha,
+                                            static_cast<int64_t>(loaded->snapshot.entities.size()), ""}).status());
+  ASSIGN_OR_RETURN(snaps, s.store->CurrentLists());
+  auto refs = Refs(snaps);
+  ASSIGN_OR_RETURN(s.engine, Engine::Open(Options(g, refs, a.threshold)));
+  state::Desk desk(s.store.get(), s.engine.get(), refs);
+  std::string what = fmt::format("{} {} → {}", loaded->snapshot.list, before_path.empty() ? "(none)" : before_path, path);
+  ASSIGN_OR_RETURN(auto r, desk.ListDelta(diff, what, a.threshold, Caller(a)));
+  auto names = [](const std::vector<lists::ListEntity>& v) {
+    json out = json::array();
+    for (const auto& e : v) out.push_back({{"id", e.source_id}, {"name", e.name}});
+    return out;
+  };
+  if (a.format == "json") {
+    json changed = json::array();
+    for (const auto& c : diff.changed) changed.push_back({{"id", c.after.source_id}, {"name", c.after.name}, {"fields", c.fields}});
+    PrintReevaluation(r, a.format, {{"delta", {{"added", names(diff.added)}, {"removed", names(diff.removed)}, {"changed", changed}}}});
+    return Status::Ok();
+  }
+  std::cout << fmt::format("{}: {} added, {} removed, {} changed\n", loaded->snapshot.list, diff.added.size(), diff.removed.size(),
+                           diff.changed.size());
+  size_t shown = 0;
+  for (const auto& e : diff.added) {
+    if (shown++ < 20) std::cout << "  + " << e.source_id << " " << e.name << "\n";
+  }
+  for (const auto& e : diff.removed) {
+    if (shown++ < 40) std::cout << "  - " << e.source_id << " " << e.name << "\n";
+  }
+  for (const auto& c : diff.changed) {
+    if (shown++ < 60) std::cout << "  ~ " << c.after.source_id << " " << c.after.name << "\n";
+  }
+  if (shown > 60) std::cout << "  ... (--format json for all)\n";
+  PrintReevaluation(r, a.format);
+  return Status::Ok();
+}
+
+}  // namespace cordon::cli

@@ -1,0 +1,130 @@
+// SIGKILL in the middle of a stream of writes, many times: after each restart every write the
+// writer saw committed is there, whole, and the licence balance equals the sum of its uses.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <random>
+#include <set>
+#include <thread>
+
+#include "cordon/store/store.h"
+#include "cordon/store/testing/test_db.h"
+
+namespace cordon::store {
+namespace {
+
+using nlohmann::json;
+
+// The child: from `first` on, records order O-i (audit record + order + dependency index, one
+// transaction), then draws 1.25 from licence L for it (another transaction), then reports i.
+[[noreturn]] void Writer(const std::string& url, int first, int report_fd) {
+  auto s = Open(url);
+  if (!s.ok()) _exit(3);
+  for (int i = first;; ++i) {
+    std::string id = "O-" + std::to_string(i);
+    AuditRecord a;
+    a.caller = "crash-test";
+    a.input = {{"id", id}, {"payload", std::string(2000, 'x')}};  // big enough to span pages
+    a.context = json::object();
+    a.date = "2024-05-10";
+    a.rules_version = "v";
+    a.outcome = "AUTHORIZED";
+    a.determination = {{"overall", "AUTHORIZED"}, {"transaction", id}};
+    a.cause = "stream";
+    a.deps = {{"licence", "L"}, {"party", "P" + std::to_string(i % 7)}};
+    OrderRecord o;
+    o.id = id;
+    o.transaction = a.input;
+    o.context = json::object();
+    if (!(*s)->Record(a, o).ok()) _exit(4);
+    if (!(*s)->UseLicence({0, "L", id, 1.25, 1, ""}).ok()) _exit(5);
+    std::string line = std::to_string(i) + "\n";
+    if (write(report_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(6);
+  }
+}
+
+TEST(StoreCrash, NothingCommittedIsLostOrHalfWritten) {
+  std::string why;
+  std::string url = testing::FreshDatabase(&why);
+  ASSERT_FALSE(url.empty()) << why;
+  {
+    auto s = Open(url);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    LicenceRecord l;
+    l.id = "L";
+    l.body = {{"id", "L"}, {"regime", "US"}};
+    l.max_value = 1e9;
+    ASSERT_TRUE((*s)->PutLicence(l, "add", "test").ok());
+  }
+  std::mt19937 rng(42);
+  std::set<int> reported;
+  int next = 0;
+#ifdef CORDON_SANITIZE_BUILD
+  const int kKills = 6;
+#else
+  const int kKills = 15;
+#endif
+  for (int round = 0; round < kKills; ++round) {
+    int fds[2];
+    ASSERT_EQ(pipe(fds), 0);
+    pid_t pid = fork();
+    ASSERT_GE(pid, 0);
+    if (pid == 0) {
+      close(fds[0]);
+      Writer(url, next, fds[1]);
+    }
+    close(fds[1]);
+    std::this_thread::sleep_for(std::chrono::milliseconds(std::uniform_int_distribution<int>(30, 120)(rng)));
+    kill(pid, SIGKILL);
+    int status = 0;
+    waitpid(pid, &status, 0);
+    ASSERT_TRUE(WIFSIGNALED(status)) << "the writer stopped by itself with exit " << WEXITSTATUS(status);
+    std::string text;
+    char buf[4096];
+    for (ssize_t n; (n = read(fds[0], buf, sizeof buf)) > 0;) text.append(buf, static_cast<size_t>(n));
+    close(fds[0]);
+    size_t pos = 0;
+    for (size_t nl; (nl = text.find('\n', pos)) != std::string::npos; pos = nl + 1) {
+      reported.insert(std::stoi(text.substr(pos, nl - pos)));
+    }
+    // Restart: open the store again and check it.
+    auto s = Open(url);
+    ASSERT_TRUE(s.ok()) << s.status().message();
+    auto orders = (*s)->Orders(false);
+    ASSERT_TRUE(orders.ok()) << orders.status().message();
+    std::set<std::string> have;
+    for (const auto& o : *orders) {
+      have.insert(o.id);
+      auto a = (*s)->GetAudit(o.audit_id);
+      ASSERT_TRUE(a.ok() && *a) << o.id;
+      EXPECT_EQ((*a)->determination["transaction"], o.id);  // whole, and the one it points to
+      EXPECT_EQ((*a)->input["payload"].get<std::string>().size(), 2000u);
+    }
+    for (int i : reported) EXPECT_TRUE(have.count("O-" + std::to_string(i))) << "committed order O-" << i << " lost";
+    auto l = (*s)->GetLicence("L");
+    auto uses = (*s)->LicenceUses("L");
+    ASSERT_TRUE(l.ok() && *l && uses.ok());
+    double sum = 0;
+    std::set<std::string> used_by;
+    for (const auto& u : *uses) {
+      sum += u.value;
+      used_by.insert(u.order_id);
+    }
+    EXPECT_DOUBLE_EQ((*l)->used_value, sum);
+    EXPECT_DOUBLE_EQ((*l)->used_quantity, static_cast<double>(uses->size()));
+    for (int i : reported) EXPECT_TRUE(used_by.count("O-" + std::to_string(i))) << "committed use of O-" << i << " lost";
+    for (const auto& u : used_by) EXPECT_TRUE(have.count(u)) << "a use for an order that was never recorded: " << u;
+    auto trail = (*s)->Audit({"", 0, 1000000});
+    ASSERT_TRUE(trail.ok());
+    EXPECT_EQ(trail->size(), orders->size());  // one audit record per order, none half-written
+    next = static_cast<int>(orders->size()) + 1000 * (round + 1);
+  }
+  EXPECT_GT(reported.size(), static_cast<size_t>(kKills));  // the writer did get work done between kills
+}
+
+}  // namespace
+}  // namespace cordon::store
