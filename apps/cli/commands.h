@@ -95,6 +95,22 @@ Status ListsDiff(const Globals& g, const ListsDiffArgs& a);
 // Recall and precision of the screening on the labelled sets (screen_evaluate.cc).
 Status EvaluateScreening(const Globals& g, double threshold, const std::string& scorer, const std::string& format);
 
+// cordon simulate and cordon flows generate (simulate_command.cc): what-if scenarios.
+struct SimulateArgs {
+  std::string flows;
+  std::vector<std::string> scenarios;
+  std::string report;
+  std::string format = "text";
+};
+Status Simulate(const Globals& g, const SimulateArgs& a);
+struct FlowsGenerateArgs {
+  size_t count = 1000;
+  uint64_t seed = 20251201;
+  std::string profile;
+  std::string out;
+};
+Status FlowsGenerate(const Globals& g, const FlowsGenerateArgs& a);
+
 }  // namespace cordon::cli
 
 #endif  // CORDON_APPS_CLI_COMMANDS_H_

@@ -77,6 +77,20 @@ int main(int argc, char** argv) {
   tr->add_option("--context", trace.context, "context file with products");
   tr->add_option("--parts", trace.parts, "parts table (CSV)");
   tr->add_option("--bom", trace.bom, "BOM table parent,child,quantity (CSV)");
+  // What-if (issue 8): simulate_command.cc.
+  cordon::cli::SimulateArgs sim;
+  auto* simc = app.add_subcommand("simulate", "what-if: trade flows under the regimes and under scenario overlays");
+  simc->add_option("--flows", sim.flows, "flows, JSON Lines (docs/whatif.md)")->required();
+  simc->add_option("--scenario", sim.scenarios, "scenario manifest (repeatable; scenarios/*/scenario.json)");
+  simc->add_option("--report", sim.report, "write an HTML report here");
+  simc->add_option("--format", sim.format, "text or json")->check(CLI::IsMember({"text", "json"}));
+  cordon::cli::FlowsGenerateArgs gen;
+  auto* flw = app.add_subcommand("flows", "trade-flow datasets")->require_subcommand(1);
+  auto* flg = flw->add_subcommand("generate", "synthesise a seeded dataset of chip-tool, part and service flows");
+  flg->add_option("--count", gen.count, "how many flows");
+  flg->add_option("--seed", gen.seed, "random seed (same seed, same file)");
+  flg->add_option("--profile", gen.profile, "profile (default examples/whatif/flow_profile.json)");
+  flg->add_option("--out", gen.out, "output file (default stdout)");
   // State (issue 6): state_command.cc. Every state command takes --db and --format.
   cordon::cli::StateArgs st_args;
   auto state_opts = [&](CLI::App* sub) {
@@ -134,6 +148,10 @@ int main(int argc, char** argv) {
     st = cordon::cli::Cases(g, case_paths, cases_verbose, &exit_code);
   } else if (*sc || *df) {
     st = *sc ? cordon::cli::Screen(g, screen) : cordon::cli::ListsDiff(g, diff);
+  } else if (*simc) {
+    st = cordon::cli::Simulate(g, sim);
+  } else if (*flg) {
+    st = cordon::cli::FlowsGenerate(g, gen);
   } else if (*tr) {
     st = cordon::cli::Trace(g, trace);
   } else if (*lic) {

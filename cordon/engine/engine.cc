@@ -65,7 +65,7 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   ASSIGN_OR_RETURN(e->refdata_, ReferenceData::Load(e->home_ + "/refdata"));
   std::vector<std::string> dirs = {e->home_ + "/rules"};
   for (const auto& x : options.extra_rules) dirs.push_back(x);
-  ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_));
+  ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_, options.retire));
   e->content_levels_ = ContentLevels(*e->rules_);
   if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
   return e;

@@ -36,6 +36,8 @@ struct EngineOptions {
   std::string home;
   // Extra rule files or folders (scenarios, local rules) loaded with the bundled ones.
   std::vector<std::string> extra_rules;
+  // Rules an overlay ends from a date (what-if scenarios, cordon/whatif).
+  std::vector<RuleRetirement> retire;
   bool trace = true;
   // Restricted-party lists in their publishers' formats (files or folders), screened with the
   // fuzzy index (cordon/screening). Matches at or above `certain` apply in the rules; matches from

@@ -433,7 +433,9 @@ class Reader {
               Symbol c = Symbol::Intern(e.key());
               if (!vocab_.IsCountry(c)) Error(Join(tp, e.key()), "not an ISO 3166-1 alpha-2 country code");
               it.technology_origin.push_back({c, Symbols(*to, e.key().c_str(), tp)});
+              it.technology_origin_countries.push_back(c);
             }
+            it.has_technology_origin = true;
           }
         }
       }

@@ -115,6 +115,8 @@ struct Item {
   std::vector<Symbol> plant_us_software;
   std::vector<std::string> made_with;
   std::vector<std::pair<Symbol, std::vector<Symbol>>> technology_origin;  // country → kinds
+  bool has_technology_origin = false;             // stated (possibly empty): else unknown
+  std::vector<Symbol> technology_origin_countries;  // the countries of technology_origin, for rules
   std::string product;
   std::vector<std::pair<Symbol, SpecValue>> specs;
 

@@ -678,10 +678,9 @@ Val Program::LoadFact(const Node& n, Frame& f) const {
       return t == Tri::kUnknown ? unknown() : Bool(t == Tri::kTrue);
     }
     case Fact::kItemIsEquipment: return Bool(f.unit->equipment);
-    case Fact::kItemTechOrigin: {
-      // Only countries; the kinds of technology are shown in the trace.
-      return unknown();
-    }
+    case Fact::kItemTechOrigin:
+      // The countries whose technology is behind the item; absent is unknown, {} is none.
+      return it->has_technology_origin ? List(it->technology_origin_countries) : unknown();
     default: break;
   }
   return unknown();

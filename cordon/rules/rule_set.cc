@@ -89,7 +89,8 @@ ReviewPolicy PolicyByName(const std::string& s, bool* ok) {
 class RuleSetBuilder {
  public:
   static Result<std::shared_ptr<const RuleSet>> Build(const std::vector<std::string>& dirs,
-                                                      std::shared_ptr<const ReferenceData> refdata) {
+                                                      std::shared_ptr<const ReferenceData> refdata,
+                                                      const std::vector<RuleRetirement>& retire) {
     std::shared_ptr<RuleSet> rs(new RuleSet());
     rs->refdata_ = refdata;
     rs->program_ = std::make_unique<rules::Program>(refdata.get());
@@ -192,6 +193,16 @@ class RuleSetBuilder {
         if (!ok) errors.push_back(e.source + ": entry '" + e.name + "': unknown policy_else '" + e.policy_else + "'");
       }
       rs->entry_policies_[RuleSet::EntryKey(e)] = std::move(cases);
+    }
+    // Overlays (what-if scenarios) may end rules from a date: the rule stays, cited, up to it.
+    for (const auto& r : retire) {
+      bool any = false;
+      for (auto& rule : rs->rules_) {
+        if (rule.id.rfind(r.id_prefix, 0) != 0) continue;
+        any = true;
+        if (r.from < rule.when.until) rule.when.until = r.from;
+      }
+      if (!any) errors.push_back(r.source + ": retire '" + r.id_prefix + "' names no rule");
     }
     if (!errors.empty()) return Collect(errors);
     BuildSpans(*rs);
@@ -324,8 +335,9 @@ class RuleSetBuilder {
 };
 
 Result<std::shared_ptr<const RuleSet>> RuleSet::Load(const std::vector<std::string>& dirs,
-                                                     std::shared_ptr<const ReferenceData> refdata) {
-  return RuleSetBuilder::Build(dirs, std::move(refdata));
+                                                     std::shared_ptr<const ReferenceData> refdata,
+                                                     const std::vector<RuleRetirement>& retire) {
+  return RuleSetBuilder::Build(dirs, std::move(refdata), retire);
 }
 
 RuleSet::~RuleSet() = default;

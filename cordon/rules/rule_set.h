@@ -77,11 +77,19 @@ struct Rule {
 
 namespace rules { class Program; }
 
+// An overlay's end of the rules whose id starts with `id_prefix`, from `from` on.
+struct RuleRetirement {
+  std::string id_prefix;
+  Date from;
+  std::string source;  // where it was asked for, for messages
+};
+
 class RuleSet {
  public:
   // Loads every *.rules file under each of `dirs`. `refdata` must outlive the set.
   static Result<std::shared_ptr<const RuleSet>> Load(const std::vector<std::string>& dirs,
-                                                     std::shared_ptr<const ReferenceData> refdata);
+                                                     std::shared_ptr<const ReferenceData> refdata,
+                                                     const std::vector<RuleRetirement>& retire = {});
   ~RuleSet();
 
   const std::vector<Rule>& rules() const { return rules_; }
