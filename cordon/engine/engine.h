@@ -118,6 +118,10 @@ class Engine {
   std::string home_;
   std::shared_ptr<const screening::ScreeningIndex> index_;
   std::vector<ListEntry> list_entries_;  // the loaded lists' entities, by index entity number
+  // The bundled list entries (refdata), with their policies compiled and names folded once at Open.
+  std::vector<ListEntry> bundled_;
+  std::vector<std::string> bundled_folded_;
+  std::vector<std::vector<std::string>> bundled_folded_aliases_;
   std::vector<std::string> list_warnings_;
   std::shared_ptr<const ReferenceData> refdata_;
   std::shared_ptr<const RuleSet> rules_;
