@@ -110,6 +110,8 @@ def main():
                  "federal_register": e.get("fr", ""),
                  "source": f"CSL 2026-07-31 entity_number {e.get('e', '?')} "
                            f"(../shared/data/peer-mcp/src/data/screening-list.json sha256 {sha[:16]})"}
+        if "740.26" in req or "740.26" in pol:
+            entry["license_exceptions"] = ["RFF"]   # the entry references License Exception RFF (740.26)
         if entry["country"] is None:
             del entry["country"]
         history = []
