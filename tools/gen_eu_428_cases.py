@@ -37,4 +37,4 @@ S2 = ("Regulation (EC) 428/2009; the UK in the EU customs territory until 31 Dec
 case("EU04", "German 3B001.a reactor to the United Kingdom on 2020-12-31: still inside the customs territory", S2,
      tx("EU04", "2020-12-31", dest="GB"), {"outcome": "NOT_SUBJECT"})
 case("EU05", "the same on 2021-01-01: an export, covered by EU001", S2,
-     tx("EU05", "2021-01-01", dest="GB"), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["EU001"]})
+     tx("EU05", "2021-01-01", dest="GB"), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["428/2009 Art. 3"]})

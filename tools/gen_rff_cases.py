@@ -36,11 +36,11 @@ def case(name, title, t, us):
 
 
 case("RFF01", "US EAR99 HVAC controller for Wuhan Xinxin's 55 nm fab on 2025-03-01: RFF overcomes the Entity List",
-     tx("RFF01", "2025-03-01", "EAR99", MATURE), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["740.26", "744.11"]})
+     tx("RFF01", "2025-03-01", "EAR99", MATURE), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["744.11"]})
 case("RFF02", "the same on 2024-12-01, before the fab was listed and before RFF existed",
      tx("RFF02", "2024-12-01", "EAR99", MATURE), {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["740.26", "744.11"]})
 case("RFF03", "the same on 2024-12-02, the day both took effect",
-     tx("RFF03", "2024-12-02", "EAR99", MATURE), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["740.26"]})
+     tx("RFF03", "2024-12-02", "EAR99", MATURE), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["744.11"]})
 case("RFF04", "a US 3B001 part for the same fab on 2025-03-01: 3B001 is not eligible for RFF",
      tx("RFF04", "2025-03-01", "3B001.c", MATURE), {"outcome": "LICENSE_REQUIRED", "cites": ["744.11"], "not_cites": ["740.26"]})
 case("RFF05", "the EAR99 controller on 2025-03-01 for a building where advanced-node ICs are made: no RFF",
