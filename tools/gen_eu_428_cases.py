@@ -38,3 +38,12 @@ case("EU04", "German 3B001.a reactor to the United Kingdom on 2020-12-31: still 
      tx("EU04", "2020-12-31", dest="GB"), {"outcome": "NOT_SUBJECT"})
 case("EU05", "the same on 2021-01-01: an export, covered by EU001", S2,
      tx("EU05", "2021-01-01", dest="GB"), {"outcome": "GENERAL_AUTHORIZATION", "cites": ["428/2009 Art. 3"]})
+
+# The catch-all of 428/2009 Art. 4 on the facts of R01 (authority informed of a nuclear end use).
+R01 = json.loads((OUT / "R01.json").read_text())
+c = copy.deepcopy(R01)
+c["transaction"]["id"], c["transaction"]["date"] = "EU06", "2021-03-01"
+c["name"] = "EU06 the R01 facts on 2021-03-01: the catch-all of Regulation 428/2009 Art. 4"
+c["source"] = "Regulation (EC) 428/2009 Art. 4(1) (until 8 Sep 2021); constructed on R01"
+c["expect"] = {"jurisdictions": {"EU": {"outcome": "LICENSE_REQUIRED", "cites": ["428/2009 Art. 4"]}}}
+(OUT / "EU06.json").write_text(json.dumps(c, indent=1) + "\n")
