@@ -96,3 +96,13 @@ case("N17", "US EAR99 part for a Chinese logic fab of unknown node on 2022-10-07
      "reach it, and (a)(2)(iii) (any item, advanced fab) is undetermined: unknown is not no",
      S_A2IV, base("2022-10-07", "CN", "EAR99", PROD, UNKNOWN_NODE),
      {"outcome": "UNDETERMINED", "cites": ["744.23(a)(2)(iii)"], "not_cites": ["744.23(a)(2)(iv)"]})
+
+# (a)(5) of the Nov 2023 text (and the BIS FAQ of 28 Oct 2022): back-end assembly, test and packaging that
+# do not change the technology level are not "production" for (a)(2).
+ADV = {"name": "Example 7 nm FinFET building", "country": "CN", "headquarters": "CN", "ic": "logic", "node_nm": 7,
+       "non_planar": True}
+case("N18", "US EAR99 part for packaging at an advanced-node PRC building on 2024-06-01: back end, not production",
+     "15 CFR 744.23(a)(5) (88 FR 73424); us-ear.md §4.1(B), §4.2; constructed",
+     base("2024-06-01", "CN", "EAR99", ["packaging"], ADV), {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["744.23"]})
+case("N19", "the same part for wafer production there on 2024-06-01", "15 CFR 744.23(a)(2)(i); constructed",
+     base("2024-06-01", "CN", "EAR99", PROD, ADV), lr("744.23(a)(2)(i)", policy="PRESUMPTION_OF_DENIAL"))

@@ -48,3 +48,27 @@ case("H09", "US 3A090.a cards to a Japanese data centre on 2024-06-01: Japan is 
 S2 = "89 FR 96790: 3B993 created 2 Dec 2024 (us-ear.md §7); its RS row (742.6(a)(11)) not read, so UNDETERMINED after"
 case("H10", "US 3B993 tool to Japan on 2024-12-01: no such ECCN yet", S2, tx("H10", "2024-12-01", "JP", "3B993"),
      {"outcome": "UNDETERMINED"})
+
+# us-ear.md §11 E30: a deposition tool across the 3B090 lifecycle, for a non-listed mature-node PRC fab.
+MATURE = {"name": "Example 28 nm fab", "country": "CN", "headquarters": "CN", "ic": "logic", "node_nm": 28,
+          "non_planar": False}
+
+
+def tool(name, date, eccn):
+    t = tx(name, date, "CN", eccn)
+    t["items"][0].update({"id": "DEP-1", "description": "deposition tool", "quantity": 1})
+    t["end_use"] = {"facility": MATURE, "purpose": "production"}
+    t["parties"][0]["name"] = "Example Mature Foundry Co., Ltd."
+    return t
+
+
+S3 = "3B090: 87 FR 62186 (7 Oct 2022), moved into 3B001/3B002 by 88 FR 73424 (17 Nov 2023); us-ear.md §7, §11 E30"
+case("H11", "US deposition tool (3B090) to a 28 nm PRC fab on 2022-10-06: 3B090 does not exist yet", S3,
+     tool("H11", "2022-10-06", "3B090"), {"outcome": "UNDETERMINED"})
+case("H12", "the same on 2022-10-07 (E30b)", S3, tool("H12", "2022-10-07", "3B090"), LR)
+case("H13", "the same tool as 3B001.d on 2023-11-16: not yet in the advanced set's RS/NS rows", S3,
+     tool("H13", "2023-11-16", "3B001.d"), {"not_cites": ["742.4(a)(4)", "742.6(a)(6)"]})
+case("H14", "the same on 2023-11-17 (E30c: 3B001.d, licence to Macau and D:5)", S3,
+     tool("H14", "2023-11-17", "3B001.d"), {"outcome": "LICENSE_REQUIRED", "cites": ["742.4(a)(4)"]})
+case("H15", "a US 3B090 tool on 2023-11-17: the ECCN no longer exists", S3,
+     tool("H15", "2023-11-17", "3B090"), {"outcome": "UNDETERMINED"})
