@@ -66,8 +66,10 @@ S3 = "3B090: 87 FR 62186 (7 Oct 2022), moved into 3B001/3B002 by 88 FR 73424 (17
 case("H11", "US deposition tool (3B090) to a 28 nm PRC fab on 2022-10-06: 3B090 does not exist yet", S3,
      tool("H11", "2022-10-06", "3B090"), {"outcome": "UNDETERMINED"})
 case("H12", "the same on 2022-10-07 (E30b)", S3, tool("H12", "2022-10-07", "3B090"), LR)
-case("H13", "the same tool as 3B001.d on 2023-11-16: not yet in the advanced set's RS/NS rows", S3,
-     tool("H13", "2023-11-16", "3B001.d"), {"not_cites": ["742.4(a)(4)", "742.6(a)(6)"]})
+case("H13", "the same tool as 3B001.d on 2023-11-16: NS Column 2 (before the restructure, UNVERIFIED), not yet the "
+     "advanced set's Macau/D:5 rows", S3,
+     tool("H13", "2023-11-16", "3B001.d"), {"outcome": "LICENSE_REQUIRED", "cites": ["NS Column 2"],
+                                            "not_cites": ["742.4(a)(4)", "742.6(a)(6)"]})
 case("H14", "the same on 2023-11-17 (E30c: 3B001.d, licence to Macau and D:5)", S3,
      tool("H14", "2023-11-17", "3B001.d"), {"outcome": "LICENSE_REQUIRED", "cites": ["742.4(a)(4)"]})
 case("H15", "a US 3B090 tool on 2023-11-17: the ECCN no longer exists", S3,
