@@ -47,6 +47,11 @@ FR_DATES = [
     (90, 44494, 44496, "2025-09-12", "90 FR 44494 (Sep 2025 additions) - date not in the fact sheets", False),
 ]
 FN1_FROM = "2020-05-15"   # 85 FR 29849, us-ear.md §3.2
+# 744.11(a)(2)(i): foreign-produced items subject through the footnote 1 FDP rule that can support
+# telecommunications below the 5G level are reviewed case by case; the item's spec
+# `cellular_generation` (the highest generation it supports) says so; unknown reads as denial.
+FN1_POLICY_WHEN = [{"when": "subject_only_via([\"us.ear.734_9.e1\", \"us.ear.736_2.b3vi\"]) and item.spec.cellular_generation < 5",
+                    "policy": "CASE_BY_CASE"}]
 FN5_FROM = "2024-12-02"   # 89 FR 96830, us-ear.md §3.2
 SMIC_2020_POLICY = ("presumption of denial for items uniquely required for production at 10 nm and below; "
                     "case-by-case for other items")
@@ -110,6 +115,9 @@ def main():
                  "federal_register": e.get("fr", ""),
                  "source": f"CSL 2026-07-31 entity_number {e.get('e', '?')} "
                            f"(../shared/data/peer-mcp/src/data/screening-list.json sha256 {sha[:16]})"}
+        if 1 in fn and pol.strip().rstrip(".").lower() == "presumption of denial":
+            entry["policy_when"] = FN1_POLICY_WHEN
+            entry["policy_else"] = "PRESUMPTION_OF_DENIAL"
         if "740.26" in req or "740.26" in pol:
             entry["license_exceptions"] = ["RFF"]   # the entry references License Exception RFF (740.26)
         if entry["country"] is None:

@@ -62,3 +62,18 @@ S1 = "Entity List entry (CSL 2026-07-31, 85 FR 51603), footnote 1, effective 17 
 case("EL07", f"28 nm chip designed with US EDA software, to {HC} on 2020-08-16", S1, with_party(R13, HC, "2020-08-16", EDA), NOT)
 case("EL08", "the same on 2020-08-17", S1, with_party(R13, HC, "2020-08-17", EDA),
      {"outcome": "LICENSE_REQUIRED", "subject": True, "cites": ["736.2(b)(3)(vi)", "744.11"]})
+
+# 744.11(a)(2)(i): footnote 1 FDP items capable of supporting telecom below 5G are reviewed case by case.
+S1b = "15 CFR 744.11(a)(2)(i); Huawei entries (presumption of denial); us-ear.md §3.1, §3.2; constructed on R13"
+for name, gen, policy, title in (("EL09", 4, "CASE_BY_CASE", "an LTE (4G) modem chip: case by case"),
+                                 ("EL10", 5, "PRESUMPTION_OF_DENIAL", "a 5G modem chip: presumption of denial")):
+    t = with_party(R13, HC, "2024-05-01", EDA)
+    t["items"][0]["specs"] = {"cellular_generation": gen}
+    case(name, f"foreign-made footnote 1 FDP item to {HC} on 2024-05-01, {title}", S1b, t,
+         {"outcome": "LICENSE_REQUIRED", "cites": ["734.9(e)(1)", "744.11"], "review_policy": policy})
+t = with_party(R13, HC, "2024-05-01", EDA)
+t["items"][0].update({"made_in": "US", "specs": {"cellular_generation": 4},
+                      "us_content": {"controlled_value": {"amount": 3, "currency": "USD"}}})
+t["ship_from"] = "US"
+case("EL11", f"a US-made LTE modem chip to {HC} on 2024-05-01: not an FDP item, so the entry's presumption of denial",
+     S1b, t, {"outcome": "LICENSE_REQUIRED", "cites": ["744.11"], "review_policy": "PRESUMPTION_OF_DENIAL"})
