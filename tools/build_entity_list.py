@@ -18,7 +18,7 @@ policy is today's, so where the footnote came later the policy before it is the 
 (or plain presumption of denial, unverified). Entries whose earliest FR notice is not in FR_DATES are left
 out and counted in the file's note (they stay reachable through `cordon check --lists`).
 
-Run from the repo root: python3 tools/build_entity_list.py
+Run from the repo root: python3 tools/build_entity_list.py   (--check: fail if the file is out of date)
 """
 import hashlib
 import json
@@ -168,7 +168,15 @@ def main():
                  f"families: {len(out) - len(curated)} entries ({unverified} with an unverified date or policy). "
                  f"Left out for want of a dated FR notice: {len(skipped)}."),
         "entries": out}
-    OUT.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n")
+    text = json.dumps(doc, indent=1, ensure_ascii=False) + "\n"
+    if "--check" in sys.argv[1:]:
+        # For the test suite: the committed file must be what the sources give today.
+        if OUT.read_text() != text:
+            print(f"{OUT.relative_to(ROOT)} is out of date: run python3 tools/build_entity_list.py", file=sys.stderr)
+            sys.exit(1)
+        print(f"{OUT.relative_to(ROOT)} is current ({len(out)} entries)", file=sys.stderr)
+        return
+    OUT.write_text(text)
     print(f"{OUT.relative_to(ROOT)}: {len(out)} entries ({len(curated)} curated, {len(out) - len(curated)} from the CSL, "
           f"{unverified} unverified); skipped {len(skipped)}", file=sys.stderr)
     for n in skipped:
