@@ -4,13 +4,7 @@
 #  - two processes shipping the same six orders against one licence at once: each order ships at
 #    most once, the licence (25,000 for orders of 10,000) is never overdrawn, and its balance is
 #    the sum of its uses.
-set -eu
-cordon=$1
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-db="$tmp/state.db"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 
 python3 - "$here" "$tmp" <<'PY'
 import json, sys
