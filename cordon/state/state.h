@@ -155,6 +155,34 @@ Result<ReplayResult> Replay(store::Store* store, int64_t audit_id, bool today, c
 // The JSON pointers at which two JSON values differ (leaves only), at most `limit`.
 std::vector<std::string> JsonDifferences(const nlohmann::json& a, const nlohmann::json& b, size_t limit = 20);
 
+// The JSON answers shared by the command line (--format json) and the service (views.cc).
+nlohmann::json ReevaluationJson(const Reevaluation& r);
+nlohmann::json LicenceJson(const store::LicenceRecord& l);
+// A licence with its uses and the events of its history (`licenses show`).
+nlohmann::json LicenceDetailJson(const store::LicenceRecord& l, const std::vector<store::LicenceUse>& uses,
+                                 const std::vector<store::LicenceEvent>& events);
+nlohmann::json OrderJson(const store::OrderRecord& o);
+nlohmann::json AuditJson(const store::AuditRecord& r);
+nlohmann::json ReplayJson(int64_t audit_id, bool today, const ReplayResult& r);
+
+// A new snapshot of one list (lists update, POST /lists): the delta against the store's current
+// snapshot of that list, the snapshot recorded as current, an engine screening against the new
+// lists, and the re-evaluation of the open orders the delta reaches, recorded as `caller`.
+struct ListUpdate {
+  std::string list;
+  lists::SnapshotDiff diff;
+  Reevaluation reevaluation;
+  std::unique_ptr<Engine> engine;  // screens against the store's lists after the update
+  std::vector<ListRef> refs;       // those lists
+  nlohmann::json ToJson() const;   // the re-evaluation with "delta": {added, removed, changed}
+};
+// `path` must be a list file of a known format. `base` gives the engine's home and options; its
+// lists are replaced by the store's current snapshots.
+Result<ListUpdate> UpdateList(store::Store* store, const std::string& path, const EngineOptions& base,
+                              double threshold, const std::string& caller);
+// The store's current list snapshots as engine list references.
+std::vector<ListRef> RefsOf(const std::vector<store::ListSnapshotRecord>& snaps);
+
 }  // namespace cordon::state
 
 #endif  // CORDON_STATE_STATE_H_
