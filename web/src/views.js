@@ -57,6 +57,8 @@ function reason(r) {
     h('div', {}, h('span', { class: 'cite' }, r.cite || ''), ' ', h('span', { class: 'rule' }, `[${r.rule}]`)));
 }
 
+const yesNo = (b) => (b === true ? 'yes' : b === false ? 'no' : 'unknown');
+
 export function determination(d) {
   const regimes = Object.entries(d.jurisdictions || {})
     .sort(([, a], [, b]) => ORDER.indexOf(a.outcome) - ORDER.indexOf(b.outcome));
@@ -66,7 +68,8 @@ export function determination(d) {
     regimes.map(([code, j]) => h('section', { class: 'regime', 'data-regime': code },
       h('h3', {}, `${code} `, outcome(j.outcome), j.review_policy ? h('span', { class: 'rule' }, ` review: ${j.review_policy}`) : null),
       j.subject && (j.subject.because || []).length ? h('div', {},
-        h('strong', {}, j.subject.value ? 'Reaches the act: ' : 'Does not reach: '),
+        // Only the US answer's subject is "subject to the EAR"; elsewhere it lists what decided the scope.
+        h('strong', {}, code === 'US' ? `Subject to the EAR: ${yesNo(j.subject.value)}` : 'Scope:'),
         h('ul', { class: 'reasons' }, j.subject.because.map(reason))) : null,
       (j.reasons || []).length ? h('ul', { class: 'reasons' }, j.reasons.map(reason)) : null,
       (j.exceptions || []).length ? h('div', {}, h('strong', {}, 'Exceptions: '), h('ul', { class: 'reasons' }, j.exceptions.map(reason))) : null,
@@ -103,12 +106,15 @@ export function reevaluation(r) {
 
 // --- charts (Chart.js, loaded as a classic script) ------------------------------------------------
 
+// A canvas sits in a box of a set height (bars × a row), so a long list of hits stays readable.
 const charts = new Map();
-function draw(canvas, config) {
+function draw(canvas, config, bars) {
   if (!window.Chart) return;  // the tables carry the same figures
   charts.get(canvas)?.destroy();
   canvas.closest('figure').hidden = false;
-  charts.set(canvas, new window.Chart(canvas, { ...config, options: { animation: false, responsive: true, ...config.options } }));
+  canvas.parentElement.style.height = `${Math.max(180, 60 + 22 * bars)}px`;
+  charts.set(canvas, new window.Chart(canvas, { ...config,
+    options: { animation: false, responsive: true, maintainAspectRatio: false, ...config.options } }));
 }
 
 export function scoresChart(canvas, answer) {
@@ -120,7 +126,7 @@ export function scoresChart(canvas, answer) {
       datasets: [{ label: 'score', data: ms.map((m) => m.score), backgroundColor: ms.map((m) => (m.score >= 0.99 ? '#a4161a' : '#1f4e8c')) },
         { label: 'threshold', type: 'line', data: ms.map(() => answer.threshold), borderDash: [6, 4], borderColor: '#333', pointRadius: 0 }] },
     options: { indexAxis: 'y', scales: { x: { min: Math.min(0.5, ...ms.map((m) => m.score)), max: 1 } } },
-  });
+  }, ms.length);
 }
 
 // Outcomes per regime over orders, from their determinations: one stacked bar per regime.
@@ -133,7 +139,7 @@ export function outcomesChart(canvas, determinations) {
     data: { labels: regimes, datasets: ORDER.map((o) => ({ label: o, data: regimes.map((r) => count(r, o)), backgroundColor: COLOURS[o] }))
       .filter((ds) => ds.data.some((n) => n > 0)) },
     options: { scales: { x: { stacked: true }, y: { stacked: true, ticks: { precision: 0 }, title: { display: true, text: 'orders' } } } },
-  });
+  }, 10);
 }
 
 // The parts whose US content counts toward de minimis, against the product's value.
@@ -147,7 +153,7 @@ export function deMinimisChart(canvas, trace) {
     data: { labels: parts.map((p) => `${p.part} ${p.classification || ''}`),
       datasets: [{ label: `% of the product's value (${dm.currency || ''} ${dm.value})`, data: parts.map((p) => pct(p.value)), backgroundColor: '#a4161a' }] },
     options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: '% of value' } } } },
-  });
+  }, parts.length + 2);
 }
 
 export function traceView(t) {
