@@ -2,7 +2,7 @@
 // throwaway token file and store, signs in with a token, screens a listed name, checks the bundled
 // shipment, reads the held orders, revokes a licence and reads the diff; saves screenshots.
 //
-// Usage: node e2e.mjs CORDON REPO NODE_MODULES OUT_DIR
+// Usage: node e2e.mjs CORDON REPO WEB_DIR NODE_MODULES OUT_DIR
 //   CHROMIUM=path overrides the browser (default: chromium on PATH, as Debian installs it).
 import { spawn, execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -12,9 +12,9 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
-const [cordon, repo, modules, out] = process.argv.slice(2);
-if (!cordon || !repo || !modules || !out) {
-  console.error('usage: node e2e.mjs CORDON REPO NODE_MODULES OUT_DIR');
+const [cordon, repo, web, modules, out] = process.argv.slice(2);
+if (!cordon || !repo || !web || !modules || !out) {
+  console.error('usage: node e2e.mjs CORDON REPO WEB_DIR NODE_MODULES OUT_DIR');
   process.exit(2);
 }
 const { chromium } = createRequire(path.resolve(modules, 'x.js'))('playwright-core');
@@ -66,7 +66,7 @@ execFileSync(cordon, ['orders', 'add', path.join(state, 'orders.json'), '--conte
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 let serverLog = '';
-const server = spawn(cordon, ['serve', '--port', String(port), '--tokens', path.join(tmp, 'tokens'), '--db', db], { cwd: repo });
+const server = spawn(cordon, ['serve', '--port', String(port), '--tokens', path.join(tmp, 'tokens'), '--db', db, '--web', web], { cwd: repo });
 server.stdout.on('data', (d) => { serverLog += d; });
 server.stderr.on('data', (d) => { serverLog += d; });
 
