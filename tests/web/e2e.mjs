@@ -122,9 +122,18 @@ try {
     const us = await page.innerText('#check-out [data-regime=US]');
     expect(us.includes('LICENSE_REQUIRED') && us.includes('15 CFR 734.4(a)(8)'), `US regime lacks outcome or citation: ${us}`);
     expect(await page.isVisible('#check-out .hold'), 'HOLD not shown');
+    await page.screenshot({ path: path.join(out, 'web-check.png'), fullPage: true });
     await page.click('#check-out details.trace summary');
     expect((await page.innerText('#check-out details.trace pre')).includes('us.ear.734_4.a8'), 'trace lacks the rule');
-    await page.screenshot({ path: path.join(out, 'web-check.png'), fullPage: true });
+  });
+
+  await step('checks a transaction entered in the form', async () => {
+    await page.check('input[name=check-mode][value=form]');
+    await page.fill('#check-fields input[name=id]', 'WEB-FORM-1');
+    await page.click('#check-form button[type=submit]');
+    await page.locator('#check-out .overall', { hasText: 'WEB-FORM-1' }).waitFor();
+    const us = await page.innerText('#check-out [data-regime=US]');
+    expect(/LICENSE_REQUIRED|UNDETERMINED/.test(us), `US answer for a 3B001.c etcher with a US IC to CN: ${us}`);
   });
 
   await step('revoking a licence shows the orders it changed', async () => {
