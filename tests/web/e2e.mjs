@@ -91,11 +91,15 @@ try {
     expect(!(await page.isVisible('#tabs')), 'the sections must stay hidden');
   });
 
-  await step('signs in with the officer token', async () => {
-    await page.fill('#token', officer);
+  const signIn = async (t) => {
+    await page.fill('#token', t);
     await page.click('#login-form button[type=submit]');
     await page.waitForSelector('#tabs', { state: 'visible' });
-    expect(await page.evaluate(() => sessionStorage.getItem('cordon.token')) === officer, 'token not in sessionStorage');
+  };
+
+  await step('signs in with the analyst token, kept in sessionStorage', async () => {
+    await signIn(analyst);
+    expect(await page.evaluate(() => sessionStorage.getItem('cordon.token')) === analyst, 'token not in sessionStorage');
   });
 
   await step('screens a listed name: the Entity List hit shows with why', async () => {
@@ -134,6 +138,21 @@ try {
     await page.locator('#check-out .overall', { hasText: 'WEB-FORM-1' }).waitFor();
     const us = await page.innerText('#check-out [data-regime=US]');
     expect(/LICENSE_REQUIRED|UNDETERMINED/.test(us), `US answer for a 3B001.c etcher with a US IC to CN: ${us}`);
+  });
+
+  await step('an analyst may not revoke a licence: the page says so and nothing changes', async () => {
+    await page.click('#tabs button[data-tab=licences]');
+    page.once('dialog', (d) => d.accept());
+    await page.click('#licences-out button:has-text("Revoke D1")');
+    await page.locator('#status.error', { hasText: 'officer' }).waitFor();
+    expect(await page.locator('#licences-diff tr.changed').count() === 0, 'a diff showed for a refused revocation');
+  });
+
+  await step('signs out, and in again with the officer token', async () => {
+    await page.click('#logout');
+    await page.waitForSelector('#login', { state: 'visible' });
+    expect(await page.evaluate(() => sessionStorage.getItem('cordon.token')) === null, 'token left in sessionStorage');
+    await signIn(officer);
   });
 
   await step('revoking a licence shows the orders it changed', async () => {

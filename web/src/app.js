@@ -173,7 +173,7 @@ async function loadLicences() {
   if (!ls) return;
   $('#licences-out').replaceChildren(ls.length ? v.table(['Licence', 'Regime', 'Holder', 'State', 'Drawn', ''], ls.map((l) => {
     const b = l.licence || l;
-    const drawn = b.max_value ? `${l.used_value ?? 0} / ${b.max_value.amount ?? b.max_value}` : '';
+    const drawn = b.max_value ? `${v.num(l.used_value ?? 0)} / ${v.num(b.max_value.amount ?? b.max_value)}` : '';
     return v.h('tr', {}, v.h('td', {}, l.id), v.h('td', {}, b.regime), v.h('td', {}, b.holder), v.h('td', {}, licenceState(b)),
       v.h('td', { class: 'num' }, drawn),
       v.h('td', {}, b.revoked ? '' : v.h('button', { type: 'button', class: 'secondary', onclick: () => revoke(l.id) }, `Revoke ${l.id}`)));
@@ -191,9 +191,15 @@ $('#licences-refresh').addEventListener('click', loadLicences);
 
 // --- list update ---------------------------------------------------------------------------------
 
+$('#lists-file').addEventListener('change', async (ev) => {
+  const f = ev.target.files[0];
+  if (f) $('#lists-text').value = await f.text();
+});
+
 $('#lists-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const text = $('#lists-text').value;
+  if (!text.trim()) { say('Choose a list file or paste one.', true); return; }
   const type = text.trim().startsWith('<') ? 'application/xml' : text.trim().match(/^[[{]/) ? 'application/json' : 'text/csv';
   const r = await busy('Loading the list', () => api.loadList(text, type));
   if (r) $('#lists-out').replaceChildren(v.reevaluation(r));

@@ -21,6 +21,8 @@ export const ORDER = ['PROHIBITED', 'LICENSE_REQUIRED', 'UNDETERMINED', 'AUTHORI
 const COLOURS = { PROHIBITED: '#5c0a0d', LICENSE_REQUIRED: '#a4161a', UNDETERMINED: '#6b3fa0', AUTHORIZED: '#b07a00',
   GENERAL_AUTHORIZATION: '#d4a72c', NO_LICENSE_REQUIRED: '#1b6e3a', NOT_SUBJECT: '#9a9a9a' };
 
+export const num = (x) => (typeof x === 'number' ? x.toLocaleString('en') : x ?? '');
+
 export const outcome = (o) => h('span', { class: `outcome o-${o}` }, o || '—');
 
 function table(head, rows, caption) {
@@ -151,7 +153,7 @@ export function deMinimisChart(canvas, trace) {
   draw(canvas, {
     type: 'bar',
     data: { labels: parts.map((p) => `${p.part} ${p.classification || ''}`),
-      datasets: [{ label: `% of the product's value (${dm.currency || ''} ${dm.value})`, data: parts.map((p) => pct(p.value)), backgroundColor: '#a4161a' }] },
+      datasets: [{ label: `% of the product's value (${dm.currency || ''} ${num(dm.value)})`, data: parts.map((p) => pct(p.value)), backgroundColor: '#a4161a' }] },
     options: { indexAxis: 'y', scales: { x: { beginAtZero: true, title: { display: true, text: '% of value' } } } },
   }, parts.length + 2);
 }
@@ -164,7 +166,7 @@ export function traceView(t) {
     h('p', { class: 'overall' }, `${t.product} to ${t.destination} on ${t.date}: US-controlled content ${pct}. Subject to the EAR: `,
       h('strong', {}, us.subject ? (us.subject.value === true ? 'yes' : us.subject.value === false ? 'no' : 'unknown') : '—')),
     table(['Part', 'Classification', 'Quantity', 'Value', 'Path', 'Why'], (dm.counted || []).map((p) => h('tr', {},
-      h('td', {}, p.part), h('td', {}, p.classification), h('td', { class: 'num' }, p.quantity), h('td', { class: 'num' }, p.value),
+      h('td', {}, p.part), h('td', {}, p.classification), h('td', { class: 'num' }, num(p.quantity)), h('td', { class: 'num' }, num(p.value)),
       h('td', {}, (p.path || []).join(' > ')), h('td', { class: 'why' }, p.why))), 'Counted toward de minimis'),
     (dm.missing || []).length ? table(['Part', 'Missing fact', 'Path'], dm.missing.map((m) => h('tr', {},
       h('td', {}, m.part), h('td', {}, m.fact), h('td', {}, (m.path || []).join(' > ')))), 'Unknown (counted as the high bound)') : null,
