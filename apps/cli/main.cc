@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   cordon::cli::SimulateArgs sim;
   auto* simc = app.add_subcommand("simulate", "what-if: trade flows under the regimes and under scenario overlays");
   simc->add_option("--flows", sim.flows, "flows, JSON Lines (docs/whatif.md)")->required();
-  simc->add_option("--scenario", sim.scenarios, "scenario manifest (repeatable; scenarios/*/scenario.json)");
+  simc->add_option("--scenario", sim.scenarios, "scenario manifest (repeatable; scenarios/*/scenario.json); a+b runs two overlays together");
   simc->add_option("--report", sim.report, "write an HTML report here");
   simc->add_option("--format", sim.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cordon::cli::FlowsGenerateArgs gen;
