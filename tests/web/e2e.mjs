@@ -172,6 +172,15 @@ try {
     await page.screenshot({ path: path.join(out, 'web-orders.png'), fullPage: true });
   });
 
+  await step('every field has a label and every chart a text alternative', async () => {
+    const unlabelled = await page.evaluate(() => [...document.querySelectorAll('input, select, textarea')]
+      .filter((el) => !el.labels || el.labels.length === 0).map((el) => el.id || el.name || el.outerHTML));
+    expect(unlabelled.length === 0, `fields without a label: ${unlabelled.join(', ')}`);
+    const bare = await page.evaluate(() => [...document.querySelectorAll('canvas')]
+      .filter((c) => c.getAttribute('role') !== 'img' || !c.getAttribute('aria-label')).map((c) => c.id));
+    expect(bare.length === 0, `charts without a text alternative: ${bare.join(', ')}`);
+  });
+
   await step('no script errors in the page', async () => {
     expect(consoleErrors.length === 0, consoleErrors.join('\n'));
   });
