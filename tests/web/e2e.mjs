@@ -165,11 +165,37 @@ try {
     expect(text.includes('AUTHORIZED') && text.includes('LICENSE_REQUIRED'), `diff row: ${text}`);
   });
 
-  await step('held orders list the revoked licence\'s order, with the outcomes chart', async () => {
+  await step('a list update shows the delta and the order it changed', async () => {
+    await page.click('#tabs button[data-tab=lists]');
+    await page.setInputFiles('#lists-file', path.join(repo, 'tests', 'web', 'el_update.csv'));
+    await page.waitForFunction(() => document.querySelector('#lists-text').value.includes('Example Distributor'));
+    await page.click('#lists-form button[type=submit]');
+    const changed = page.locator('#lists-out tr.changed', { hasText: 'N1' });
+    await changed.waitFor();
+    const text = await changed.innerText();
+    expect(text.includes('NO_LICENSE_REQUIRED') && text.includes('LICENSE_REQUIRED') && text.includes('744_11'), `diff row: ${text}`);
+    expect((await page.innerText('#lists-out')).includes('1 added'), 'the delta is not shown');
+  });
+
+  await step('held orders list the orders the revocation and the list update held, with the outcomes chart', async () => {
     await page.click('#tabs button[data-tab=orders]');
     await page.locator('#orders-out tr', { hasText: 'H1' }).waitFor();
+    await page.locator('#orders-out tr', { hasText: 'N1' }).waitFor();
     await page.waitForSelector('#orders-chart', { state: 'visible' });
     await page.screenshot({ path: path.join(out, 'web-orders.png'), fullPage: true });
+  });
+
+  await step('traces a catalogue product: the de minimis contributors and their chart', async () => {
+    await page.click('#tabs button[data-tab=trace]');
+    await page.click('#trace-form details summary');
+    await page.fill('#trace-context', readFileSync(path.join(repo, 'tests', 'web', 'catalogue.json'), 'utf8'));
+    await page.fill('#trace-form input[name=date]', '2025-01-15');
+    await page.click('#trace-form button[type=submit]');
+    await page.waitForSelector('#trace-out table');
+    const text = await page.innerText('#trace-out');
+    expect(text.includes('12.8–22.8 %') && text.includes('RF-GEN') && text.includes('ETCH-300 > CHAMBER > RF-GEN'), `trace: ${text}`);
+    await page.waitForSelector('#trace-chart', { state: 'visible' });
+    await page.screenshot({ path: path.join(out, 'web-trace.png'), fullPage: true });
   });
 
   await step('every field has a label and every chart a text alternative', async () => {
