@@ -180,8 +180,12 @@ async function loadLicences() {
 }
 
 async function revoke(id) {
-  if (!window.confirm(`Revoke licence ${id}? Open orders relying on it are re-evaluated.`)) return;
-  const r = await busy(`Revoking ${id}`, () => api.revoke(id, {}));
+  const body = {};
+  if ($('#revoke-effective').value) body.effective = $('#revoke-effective').value;
+  if ($('#revoke-suspend').checked) body.suspend = true;
+  const verb = body.suspend ? 'Suspend' : 'Revoke';
+  if (!window.confirm(`${verb} licence ${id} from ${body.effective || 'today'}? Open orders relying on it are re-evaluated.`)) return;
+  const r = await busy(`${verb} ${id}`, () => api.revoke(id, body));
   if (!r) return;
   $('#licences-diff').replaceChildren(v.reevaluation(r));
   loadLicences();
