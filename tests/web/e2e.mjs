@@ -195,6 +195,7 @@ try {
     await page.waitForSelector('#trace-out table');
     const text = await page.innerText('#trace-out');
     expect(text.includes('12.8–22.8 %') && text.includes('RF-GEN') && text.includes('ETCH-300 > CHAMBER > RF-GEN'), `trace: ${text}`);
+    expect(text.includes('ETCH-300 made with LITHO-7') && text.includes('15 CFR 734.9(k)'), `trace lacks the FDP lineage: ${text}`);
     await page.waitForSelector('#trace-chart', { state: 'visible' });
     await page.screenshot({ path: path.join(out, 'web-trace.png'), fullPage: true });
   });
