@@ -80,7 +80,7 @@ try {
   page.on('console', (m) => { if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text()); });
   page.on('response', (r) => { if (r.status() >= 500) consoleErrors.push(`${r.status()} ${r.url()}`); });
   page.on('pageerror', (e) => consoleErrors.push(e.message));
-  page.setDefaultTimeout(15000);
+  page.setDefaultTimeout(60000);  // generous: ctest runs it beside other tests, and under ASan
   await page.goto(url);
 
   await step('a wrong token is refused', async () => {
