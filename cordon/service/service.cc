@@ -108,41 +108,56 @@ std::string TokenLine(const std::string& token, Role role, const std::string& na
 
 namespace {
 
-std::string Lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
 // Why a text is refused, or nullptr. SQL: a statement separator, comment or tautology next to a
 // quote or SQL keyword; path traversal: a ".." segment, raw or percent-encoded.
 const char* Refusal(std::string_view s) {
+  // One pass classifies the text; most fields (codes, dates, plain names) stop here.
+  bool sql_chars = false, space = false, underscore = false, traversal_chars = false;
   for (unsigned char c : s) {
-    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r') return "control characters";
-    if (c == 0x7f) return "control characters";
+    if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return "control characters";
+    switch (c) {
+      case '\'': case '"': case ';': case '(': case '*': case '=': case '`': sql_chars = true; break;
+      case '-': case '/': case '#': sql_chars = true; traversal_chars = traversal_chars || c == '/'; break;
+      case ' ': case '\t': case '\n': case '\r': space = true; break;
+      case '_': underscore = true; break;
+      case '.': case '%': case '\\': traversal_chars = true; break;
+      default: break;
+    }
   }
-  const std::string l = Lower(s);
-  for (const char* t : {"../", "..\\", "%2e%2e", "%2f..", "..%2f", "..%5c"}) {
-    if (l.find(t) != std::string::npos) return "a path traversal";
+  if (!sql_chars && !space && !underscore && !traversal_chars) return nullptr;
+  // Lower-cased, whitespace runs as one space, in a buffer reused by the thread.
+  thread_local std::string f;
+  f.clear();
+  for (char ch : s) {
+    const bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
+    if (ws && !f.empty() && f.back() == ' ') continue;
+    f += ws ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
   }
-  if (l == ".." || (l.size() >= 3 && l.compare(l.size() - 3, 3, "/..") == 0)) return "a path traversal";
-  // SQL: statement separators, comments and tautologies next to a quote, and statement
-  // keywords in the order an injection writes them. Whitespace runs count as one space.
-  std::string f;
-  f.reserve(l.size());
-  for (char c : l) {
-    const bool space = c == ' ' || c == '\t' || c == '\n' || c == '\r';
-    if (space && !f.empty() && f.back() == ' ') continue;
-    f += space ? ' ' : c;
+  auto has = [](const char* t) { return f.find(t) != std::string::npos; };
+  if (traversal_chars) {
+    for (const char* t : {"../", "..\\", "%2e%2e", "%2f..", "..%2f", "..%5c"}) {
+      if (has(t)) return "a path traversal";
+    }
+    if (f == ".." || (f.size() >= 3 && f.compare(f.size() - 3, 3, "/..") == 0)) return "a path traversal";
   }
-  static const char* const kSql[] = {
+  // SQL: statement keywords in the order an injection writes them, and separators, comments and
+  // tautologies next to a quote.
+  static const char* const kKeywords[] = {"drop table", "drop database", "union select", "union all select",
+                                          "insert into", "delete from", "truncate table", "alter table",
+                                          "waitfor delay", "select * from", "xp_cmdshell", "information_schema"};
+  static const char* const kShapes[] = {
       "' or ", "\" or ", "' and ", "\" and ", "'or'", "or 1=1", "or '1'='1", "'--", "' --", "\"--", "';", "' ;",
-      "\";", "/*", "*/", "; drop ", ";drop ", "drop table", "drop database", "union select", "union all select",
-      "insert into", "delete from", "; delete", ";delete", "; update ", ";update ", "; select", ";select",
-      "; insert", ";insert", "select * from", "xp_cmdshell", "pg_sleep", "sleep(", "waitfor delay", "benchmark(",
-      "information_schema", "exec(", "; shutdown", "truncate table", "alter table", "; exec", "');", "\");"};
-  for (const char* t : kSql) {
-    if (f.find(t) != std::string::npos) return "SQL";
+      "\";", "/*", "*/", "; drop ", ";drop ", "; delete", ";delete", "; update ", ";update ", "; select", ";select",
+      "; insert", ";insert", "pg_sleep", "sleep(", "benchmark(", "exec(", "; shutdown", "; exec", "');", "\");"};
+  if (space || underscore) {
+    for (const char* t : kKeywords) {
+      if (has(t)) return "SQL";
+    }
+  }
+  if (sql_chars || underscore) {
+    for (const char* t : kShapes) {
+      if (has(t)) return "SQL";
+    }
   }
   return nullptr;
 }
