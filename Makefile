@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup build run test test-release test-asan asan bench bench-serve fuzz clean format
+.PHONY: all setup setup-test build run test test-release test-asan asan bench bench-serve fuzz clean format
 
 all: build
 
@@ -24,7 +24,11 @@ build: setup $(BUILD)/release/build.ninja
 run: build
 	$(CORDON) check examples/shipment.json --context examples/context.json
 
-test-release: build
+# The browser test of the web page (web_e2e) needs Debian's chromium: the @browser group.
+setup-test:
+	@sh scripts/setup.sh browser
+
+test-release: setup-test build
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
 
 $(BUILD)/asan/build.ninja: | setup
@@ -32,7 +36,7 @@ $(BUILD)/asan/build.ninja: | setup
 	  -DCORDON_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-test-asan: setup $(BUILD)/asan/build.ninja
+test-asan: setup setup-test $(BUILD)/asan/build.ninja
 	cmake --build $(BUILD)/asan -j $(JOBS)
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
 

@@ -95,6 +95,9 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
     ASSIGN_OR_RETURN(json j, ReadJson(a.file));
     json all = j.is_array() ? j : json::array({j});
     json out = json::array();
+    // The file is one batch: every licence of it is added, or none.
+    store::Batch batch(s.store.get());
+    RETURN_IF_ERROR(batch.Begin());
     for (size_t i = 0; i < all.size(); ++i) {
       auto r = s.desk->AddLicence(all[i], Caller(a));
       if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
@@ -105,6 +108,7 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
         if (!r->touched.empty()) PrintReevaluation(*r, a.format);
       }
     }
+    RETURN_IF_ERROR(batch.Commit());
     if (a.format == "json") std::cout << out.dump(2) << "\n";
     return Status::Ok();
   }
@@ -153,8 +157,35 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
   return Status::Ok();
 }
 
-Status Orders(const Globals& g, const std::string& action, const StateArgs& a) {
-  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, action == "add"));
+Status Orders(const Globals& g, const std::string& action, const StateArgs& a, int* exit_code) {
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, action == "add" || action == "ship"));
+  if (action == "ship") {
+    std::optional<Date> day;
+    if (!a.date.empty()) {
+      auto d = Date::Parse(a.date);
+      if (!d.ok()) return InvalidArgument("--date: " + d.status().message());
+      day = *d;
+    }
+    auto r = s.desk->Ship(a.id, day, Caller(a));
+    if (!r.ok() && r.status().code() == StatusCode::kFailedPrecondition) {
+      // Refused (held, not released, or a licence would be overdrawn): nothing shipped, exit 3.
+      std::cerr << "cordon: " << r.status().message() << "\n";
+      if (a.format == "json") std::cout << json{{"order", a.id}, {"shipped", false}, {"reason", r.status().message()}}.dump(2) << "\n";
+      *exit_code = 3;
+      return Status::Ok();
+    }
+    if (!r.ok()) return r.status();
+    json draws = json::array();
+    for (const auto& d : r->draws) draws.push_back({{"licence", d.licence_id}, {"value", d.value}, {"quantity", d.quantity}});
+    if (a.format == "json") {
+      std::cout << json{{"order", a.id}, {"shipped", true}, {"outcome", r->outcome}, {"audit_id", r->audit_id}, {"draws", draws}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}: shipped, {}  (audit {})\n", a.id, r->outcome, r->audit_id);
+      for (const auto& d : r->draws) std::cout << fmt::format("  drew {:.2f} (quantity {}) from licence {}\n", d.value, d.quantity, d.licence_id);
+    }
+    return Status::Ok();
+  }
   if (action == "add") {
     ASSIGN_OR_RETURN(json j, ReadJson(a.file));
     json context = json::object();
@@ -163,16 +194,21 @@ Status Orders(const Globals& g, const std::string& action, const StateArgs& a) {
     }
     json all = j.is_array() ? j : json::array({j});
     json out = json::array();
+    // The file is one batch: every order of it is registered, or none (a bad order names its index).
+    store::Batch batch(s.store.get());
+    RETURN_IF_ERROR(batch.Begin());
+    std::string text;
     for (size_t i = 0; i < all.size(); ++i) {
       auto r = s.desk->Determine(all[i], context, {Caller(a), "orders add", true, std::nullopt});
       if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
       if (a.format == "json") {
         out.push_back({{"order", r->order_id}, {"outcome", r->outcome}, {"audit_id", r->audit_id}});
       } else {
-        std::cout << fmt::format("{}: {}  (audit {})\n", r->order_id, r->outcome, r->audit_id);
+        text += fmt::format("{}: {}  (audit {})\n", r->order_id, r->outcome, r->audit_id);
       }
     }
-    if (a.format == "json") std::cout << out.dump(2) << "\n";
+    RETURN_IF_ERROR(batch.Commit());
+    std::cout << (a.format == "json" ? out.dump(2) + "\n" : text);
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(auto orders, s.store->Orders(a.open_only));

@@ -90,6 +90,9 @@ Result<ListUpdate> UpdateList(store::Store* store, const std::string& path, cons
   u.list = loaded->snapshot.list;
   u.diff = lists::DiffSnapshots(before, loaded->snapshot);
   ASSIGN_OR_RETURN(std::string sha, FileSha256(path));
+  // The new snapshot and the re-evaluation it causes are one batch.
+  store::Batch batch(store);
+  RETURN_IF_ERROR(batch.Begin());
   RETURN_IF_ERROR(store->AddListSnapshot({0, loaded->snapshot.list, path, sha,
                                           static_cast<int64_t>(loaded->snapshot.entities.size()), ""}).status());
   ASSIGN_OR_RETURN(snaps, store->CurrentLists());
@@ -102,6 +105,7 @@ Result<ListUpdate> UpdateList(store::Store* store, const std::string& path, cons
   Desk desk(store, u.engine.get(), u.refs);
   std::string what = fmt::format("{} {} → {}", u.list, before_path.empty() ? "(none)" : before_path, path);
   ASSIGN_OR_RETURN(u.reevaluation, desk.ListDelta(u.diff, what, threshold, caller));
+  RETURN_IF_ERROR(batch.Commit());
   return u;
 }
 
