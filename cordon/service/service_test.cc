@@ -197,6 +197,9 @@ TEST_F(ServiceTest, ScreenAnswersRankedHitsWithWhy) {
   ASSERT_FALSE(j["matches"].empty()) << r->body;
   EXPECT_EQ(j["matches"][0]["name"], "Sinobright Import and Export Company");
   EXPECT_FALSE(j["matches"][0]["why"].get<std::string>().empty());
+  // A repeated request is answered from the cache: the same bytes as screening afresh.
+  EXPECT_EQ(Post("/screen", R"({"name": "Sinobright Import Export Co", "threshold": 0.8})")->body, r->body);
+  EXPECT_EQ(Post("/screen?nocache=1", R"({"name": "Sinobright Import Export Co", "threshold": 0.8})")->body, r->body);
   EXPECT_EQ(Post("/screen", R"({"name": "x", "country": "china"})")->status, 400);
   EXPECT_EQ(Post("/screen", R"({"name": "x", "threshold": 2})")->status, 400);
   EXPECT_EQ(Post("/screen", R"({"country": "CN"})")->status, 400);
