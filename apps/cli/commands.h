@@ -112,6 +112,29 @@ struct FlowsGenerateArgs {
 };
 Status FlowsGenerate(const Globals& g, const FlowsGenerateArgs& a);
 
+// cordon serve (serve_command.cc): the HTTP/JSON service, docs/service.md.
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string db;                  // empty: no state endpoints
+  std::vector<std::string> lists;
+  std::string context;
+  std::string tokens;
+  std::string web;                 // default: web/ beside the binary
+  std::string write_log;           // default: DB.writes.jsonl for a SQLite file
+  double threshold = 0.90;
+  int threads = 0;                 // 0: 8 per core
+  size_t max_body_kib = 8192;
+  int timeout = 10;
+};
+Status Serve(const Globals& g, const ServeArgs& a);
+struct TokensArgs {
+  std::string name;
+  std::string role = "analyst";
+  std::string tokens;
+};
+Status TokensAdd(const Globals& g, const TokensArgs& a);
+
 }  // namespace cordon::cli
 
 #endif  // CORDON_APPS_CLI_COMMANDS_H_

@@ -131,6 +131,28 @@ int main(int argc, char** argv) {
   lup->add_option("file", st_args.file, "list file")->required();
   lup->add_option("--threshold", st_args.threshold, "screening threshold (default 0.90)");
 
+  // The service (issue 7): serve_command.cc.
+  cordon::cli::ServeArgs serve;
+  auto* sv = app.add_subcommand("serve", "the HTTP/JSON service (and the web page), docs/service.md");
+  sv->add_option("--port", serve.port, "TCP port (default 8080; 0: any free port)");
+  sv->add_option("--host", serve.host, "address to listen on (default 127.0.0.1)");
+  sv->add_option("--db", serve.db, "SQLite file or PostgreSQL connection string (licences, orders, audit)");
+  sv->add_option("--lists", serve.lists, "list files or folders screened against (besides the store's snapshots)");
+  sv->add_option("--context", serve.context, "default context file: facilities, products, licences");
+  sv->add_option("--tokens", serve.tokens, "token file: 'SHA256 ROLE NAME' per line (cordon tokens add)")->required();
+  sv->add_option("--web", serve.web, "folder of the built web page (default: web/ beside the binary)");
+  sv->add_option("--write-log", serve.write_log, "JSON Lines of every write request (default DB.writes.jsonl)");
+  sv->add_option("--threshold", serve.threshold, "screening threshold (default 0.90)");
+  sv->add_option("--threads", serve.threads, "worker threads = connections served at once (default 8 per core)");
+  sv->add_option("--max-body", serve.max_body_kib, "largest request body in KiB (default 8192)");
+  sv->add_option("--timeout", serve.timeout, "seconds to read a request or write an answer; idle keep-alive (default 10)");
+  cordon::cli::TokensArgs tok;
+  auto* tks = app.add_subcommand("tokens", "API tokens of cordon serve")->require_subcommand(1);
+  auto* tka = tks->add_subcommand("add", "make a token, keep its sha256 in the token file, print the token once");
+  tka->add_option("name", tok.name, "who holds it (recorded as the caller of its writes)")->required();
+  tka->add_option("--role", tok.role, "analyst or officer")->check(CLI::IsMember({"analyst", "officer"}));
+  tka->add_option("--tokens", tok.tokens, "token file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,6 +190,10 @@ int main(int argc, char** argv) {
     st = cordon::cli::Replay(g, st_args, &exit_code);
   } else if (*lup) {
     st = cordon::cli::ListsUpdate(g, st_args);
+  } else if (*sv) {
+    st = cordon::cli::Serve(g, serve);
+  } else if (*tka) {
+    st = cordon::cli::TokensAdd(g, tok);
   } else if (*rl) {
     st = cordon::cli::Rules(g, rules_args);
   } else {
