@@ -298,7 +298,7 @@ const char* MessageOf(int status) {
   switch (status) {
     case 400: return "the request is malformed";
     case 401: return "a valid token is required: Authorization: Bearer TOKEN";
-    case 403: return "this token's role may not do that";
+    case 403: return "this needs an officer's token (writes: licences, orders, lists, re-evaluation, recorded checks)";
     case 404: return "no such resource";
     case 405: return "method not allowed here";
     case 413: return "the request body is too large";
