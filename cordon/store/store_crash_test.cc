@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cordon/store/store.h"
+#include "cordon/store/testing/stream.h"
 #include "cordon/store/testing/test_db.h"
 
 namespace cordon::store {
@@ -26,26 +27,7 @@ using nlohmann::json;
   auto s = Open(url);
   if (!s.ok()) _exit(3);
   for (int i = first;; ++i) {
-    std::string id = "O-" + std::to_string(i);
-    AuditRecord a;
-    a.caller = "crash-test";
-    a.input = {{"id", id}, {"payload", std::string(2000, 'x')}};  // big enough to span pages
-    a.context = json::object();
-    a.date = "2024-05-10";
-    a.rules_version = "v";
-    a.outcome = "AUTHORIZED";
-    a.determination = {{"overall", "AUTHORIZED"}, {"transaction", id}};
-    a.cause = "stream";
-    a.deps = {{"licence", "L"}, {"party", "P" + std::to_string(i % 7)}};
-    OrderRecord o;
-    o.id = id;
-    o.transaction = a.input;
-    o.context = json::object();
-    Batch batch(s->get());
-    if (!batch.Begin().ok()) _exit(7);
-    if (!(*s)->Record(a, o).ok()) _exit(4);
-    if (!(*s)->UseLicence({0, "L", id, 1.25, 1, ""}).ok()) _exit(5);
-    if (!batch.Commit().ok()) _exit(8);
+    if (!testing::WriteStreamOrder(s->get(), i, 2000, 1.25).ok()) _exit(4);
     std::string line = std::to_string(i) + "\n";
     if (write(report_fd, line.data(), line.size()) != static_cast<ssize_t>(line.size())) _exit(6);
   }
@@ -58,11 +40,7 @@ TEST(StoreCrash, NothingCommittedIsLostOrHalfWritten) {
   {
     auto s = Open(url);
     ASSERT_TRUE(s.ok()) << s.status().message();
-    LicenceRecord l;
-    l.id = "L";
-    l.body = {{"id", "L"}, {"regime", "US"}};
-    l.max_value = 1e9;
-    ASSERT_TRUE((*s)->PutLicence(l, "add", "test").ok());
+    ASSERT_TRUE(testing::AddStreamLicence(s->get()).ok());
   }
   std::mt19937 rng(42);
   std::set<int> reported;

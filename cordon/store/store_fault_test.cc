@@ -18,6 +18,7 @@
 
 #include "cordon/store/internal/db.h"
 #include "cordon/store/store.h"
+#include "cordon/store/testing/stream.h"
 #include "cordon/store/testing/test_db.h"
 
 namespace cordon::store {
@@ -25,37 +26,9 @@ namespace {
 
 using nlohmann::json;
 
-// One order O-i with its audit record and a draw of 1 from licence L, as one batch.
-Status WriteOrder(Store* s, int i) {
-  std::string id = "O-" + std::to_string(i);
-  AuditRecord a;
-  a.caller = "fault-test";
-  a.input = {{"id", id}, {"payload", std::string(4000, 'x')}};
-  a.context = json::object();
-  a.date = "2024-05-10";
-  a.rules_version = "v";
-  a.outcome = "AUTHORIZED";
-  a.determination = {{"overall", "AUTHORIZED"}, {"transaction", id}};
-  a.cause = "stream";
-  a.deps = {{"licence", "L"}, {"party", "P" + std::to_string(i % 5)}};
-  OrderRecord o;
-  o.id = id;
-  o.transaction = a.input;
-  o.context = json::object();
-  Batch batch(s);
-  RETURN_IF_ERROR(batch.Begin());
-  RETURN_IF_ERROR(s->Record(a, o).status());
-  RETURN_IF_ERROR(s->UseLicence({0, "L", id, 1, 1, ""}).status());
-  return batch.Commit();
-}
+Status WriteOrder(Store* s, int i) { return testing::WriteStreamOrder(s, i, 4000, 1); }
 
-void AddLicence(Store* s) {
-  LicenceRecord l;
-  l.id = "L";
-  l.body = {{"id", "L"}, {"regime", "US"}};
-  l.max_value = 1e9;
-  ASSERT_TRUE(s->PutLicence(l, "add", "test").ok());
-}
+void AddLicence(Store* s) { ASSERT_TRUE(testing::AddStreamLicence(s).ok()); }
 
 // Orders 0..n-1 are there, whole, each with its audit record and its one draw, and nothing else.
 void ExpectExactly(Store* s, int n) {
