@@ -1,6 +1,7 @@
 #include "cordon/screening/screening.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <climits>
 #include <cmath>
@@ -71,9 +72,18 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
   };
   std::stable_sort(bits.begin(), bits.end(), [&](auto x, auto y) { return imbalance(x) < imbalance(y); });
   bits.resize(64);
+  // The key is gathered a byte of each mask at a time: table[b][v] holds the
+  // key bits that byte b (m1's 5 bytes, then m2's) contributes when it is v.
+  std::vector<std::array<uint64_t, 256>> table(10);
+  for (size_t r = 0; r < bits.size(); ++r) {
+    const auto [level, c] = bits[r];
+    const int byte = level * 5 + c / 8;
+    for (int v = 0; v < 256; ++v)
+      if (v >> (c % 8) & 1) table[byte][v] |= uint64_t{1} << (63 - r);
+  }
   auto sort_key = [&](const KeyFeatures& k) {
     uint64_t key = 0;
-    for (const auto& [level, c] : bits) key = key << 1 | (((level ? k.m2 : k.m1) >> c) & 1);
+    for (int b = 0; b < 5; ++b) key |= table[b][(k.m1 >> (8 * b)) & 0xff] | table[5 + b][(k.m2 >> (8 * b)) & 0xff];
     return key;
   };
   // Counting sort by length keeps the indexing order within a length; then
@@ -223,7 +233,12 @@ std::vector<Match> ScreeningIndex::Screen(std::string_view query, const Screenin
     candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   }
   std::vector<std::pair<uint32_t, double>> scored;
-  for (uint32_t id : candidates) {
+  for (size_t k = 0; k < candidates.size(); ++k) {
+    // The names are scattered over the table: start the reads of later ones
+    // (their spans, then their keys) while this one is scored.
+    if (k + 16 < candidates.size()) table_->PrefetchSpans(candidates[k + 16]);
+    if (k + 8 < candidates.size()) table_->PrefetchKeys(candidates[k + 8]);
+    const uint32_t id = candidates[k];
     if (!table_->Admits(id, options)) continue;
     const double s = table_->Score(q, id);
     if (s >= options.threshold) scored.emplace_back(id, s);

@@ -254,7 +254,17 @@ std::vector<Match> NameTable::Finish(const PreparedQuery& q, std::vector<std::pa
   }
   std::vector<Match> out;
   out.reserve(best.size());
-  for (const auto& [i, s] : best) {
+  // The entities are scattered over memory: start the reads a few ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t k = 0; k < kAhead && k < best.size(); ++k) __builtin_prefetch(&entities_[refs_[best[k].first].entity]);
+  for (size_t k = 0; k < best.size(); ++k) {
+    if (k + kAhead < best.size()) {
+      const lists::ListEntity* ahead = &entities_[refs_[best[k + kAhead].first].entity];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 128);
+    }
+    const auto& [i, s] = best[k];
     const NameRef& r = refs_[i];
     const lists::ListEntity& e = entities_[r.entity];
     Match m;
