@@ -19,6 +19,7 @@ struct CheckArgs {
   std::string context;
   std::vector<std::string> lists;
   double threshold = 0.90;
+  std::string good_guys;  // accepted false positives (JSON Lines)
   std::string date;
   std::string format = "text";
   bool jsonl = false;
@@ -44,6 +45,9 @@ struct ScreenArgs {
   std::string format = "text";     // text | json
   std::string batch;               // CSV with a name column, or JSON Lines
   bool evaluate = false;           // recall and precision on the labelled sets
+  std::string good_guys;           // accepted false positives (JSON Lines): hits marked accepted or stale
+  std::string accept;              // entity id of a match of NAME: print its good-guy record
+  std::string reviewer, reason;    // for --accept
 };
 
 // cordon lists diff OLD NEW (screen_command.cc).

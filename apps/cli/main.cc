@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   c->add_option("--context", check.context, "context file: facilities, products, licences, list entries");
   c->add_option("--lists", check.lists, "list files or folders (publishers' formats)");
   c->add_option("--threshold", check.threshold, "screening threshold for --lists (default 0.90; 0.97 and above apply as matches)");
+  c->add_option("--good-guys", check.good_guys, "accepted false positives (JSON Lines; cordon screen --accept writes lines)");
   c->add_option("--date", check.date, "evaluate as of this day (YYYY-MM-DD) instead of the transaction's date");
   c->add_option("--format", check.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   c->add_flag("--jsonl", check.jsonl, "the file holds one transaction per line");
@@ -60,6 +61,10 @@ int main(int argc, char** argv) {
   sc->add_option("--format", screen.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sc->add_option("--batch", screen.batch, "CSV with a name (and country) column, or JSON Lines");
   sc->add_flag("--evaluate", screen.evaluate, "recall and precision on the labelled sets in ../shared/data/lists");
+  sc->add_option("--good-guys", screen.good_guys, "accepted false positives (JSON Lines): hits shown as accepted, or stale when the entry changed");
+  sc->add_option("--accept", screen.accept, "print the good-guy record accepting NAME's match on this entity id (append it to the file)");
+  sc->add_option("--reviewer", screen.reviewer, "who accepts (--accept)");
+  sc->add_option("--reason", screen.reason, "why (--accept)");
   auto* ls = app.add_subcommand("lists", "restricted-party list files")->require_subcommand(1);
   auto* df = ls->add_subcommand("diff", "entries added, removed and changed between two snapshots");
   df->add_option("old", diff.old_path, "older list file")->required();

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cordon/lists/loader.h"
+#include "cordon/screening/good_guys.h"
 #include "cordon/screening/screening.h"
 
 namespace cordon {
@@ -78,6 +79,12 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     e->bundled_.push_back(std::move(x));
   }
   if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
+  if (!options.good_guys.empty()) {
+    if (options.lists.empty()) return InvalidArgument("--good-guys: needs --lists (the entries it refers to)");
+    auto gg = screening::GoodGuyList::Load(options.good_guys);
+    if (!gg.ok()) return gg.status().WithPrefix("--good-guys");
+    e->good_guys_ = std::make_shared<const screening::GoodGuyList>(std::move(*gg));
+  }
   return e;
 }
 
@@ -333,11 +340,24 @@ void Engine::Prepare(Decision* d) const {
       for (const auto& m : index_->Screen(n, so)) {
         const ListEntry* e = &list_entries_[m.entity_index];
         bool certain = m.score >= options_.certain;
+        ScreeningHit hit{p.name, index, e, m.score, screening::MatchedOnName(m.matched_on), m.matched_name, m.why,
+                         !certain};
+        if (good_guys_) {
+          // Keyed on the party as the transaction names it, whichever of its names matched.
+          auto v = good_guys_->Check(p.name, index_->entity(m.entity_index));
+          hit.accepted = v.status == screening::GoodGuyList::Status::kAccepted;
+          hit.review = screening::GoodGuyList::Note(v);
+        }
+        if (hit.accepted) {
+          bool shown = false;
+          for (const auto& h : d->screening) shown = shown || (h.party_index == index && h.entry == e);
+          if (!shown) d->screening.push_back(std::move(hit));
+          continue;
+        }
         auto& into = certain ? view->matches : view->possible;
         if (std::find(into.begin(), into.end(), e) != into.end()) continue;
         into.push_back(e);
-        d->screening.push_back(ScreeningHit{p.name, index, e, m.score, screening::MatchedOnName(m.matched_on),
-                                            m.matched_name, m.why, !certain});
+        d->screening.push_back(std::move(hit));
       }
     }
   };
@@ -616,8 +636,10 @@ json Engine::RenderJson(const Decision& d) const {
   json screening = json::array();
   for (const auto& h : d.screening) {
     json hj = {{"party", h.party}, {"list", std::string(h.entry->list.text())}, {"entry", h.entry->name},
-               {"score", h.score}, {"matched_on", h.matched_on}, {"status", h.possible ? "possible" : "match"}};
+               {"score", h.score}, {"matched_on", h.matched_on},
+               {"status", h.accepted ? "accepted" : h.possible ? "possible" : "match"}};
     if (!h.matched_name.empty()) hj["matched_name"] = h.matched_name;
+    if (!h.review.empty()) hj["review"] = h.review;
     if (!h.why.empty()) hj["why"] = h.why;
     screening.push_back(hj);
   }
@@ -688,9 +710,11 @@ std::string Engine::RenderText(const Decision& d) const {
   if (!d.screening.empty()) {
     o << "\nScreening\n";
     for (const auto& h : d.screening) {
-      o << "  " << h.party << (h.possible ? " possibly matches " : " matches ") << h.entry->list.text() << " entry \""
-        << h.entry->name << "\" (" << h.matched_on << ", score " << fmt::format("{:.2f}", h.score) << ")"
-        << (h.why.empty() ? "" : "  " + h.why) << (h.possible ? "  — review: confirm or reject" : "") << "\n";
+      o << "  " << h.party << (h.accepted ? " was accepted as not " : h.possible ? " possibly matches " : " matches ")
+        << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on << ", score "
+        << fmt::format("{:.2f}", h.score) << ")" << (h.why.empty() ? "" : "  " + h.why)
+        << (h.accepted ? "" : h.possible ? "  — review: confirm or reject" : "")
+        << (h.review.empty() ? "" : "  [" + h.review + "]") << "\n";
     }
   }
   for (const auto& dv : d.supply_chain) {
