@@ -596,7 +596,54 @@ void Program::ContentPct(const UnitView& u, const EvalInput& in) const {
   u.pct_known = unknown ? Tri::kUnknown : Tri::kTrue;
 }
 
+namespace {
+// Which facts the frame may remember for a whole evaluation: 1 the transaction's, 2 the current
+// item's stated facts. Not: the classification (derived during evaluation), item.subject, the
+// de minimis percentage, specs (keyed by name) and the service equipment flag.
+constexpr uint8_t FactMemoClass(Fact f) {
+  switch (f) {
+    case Fact::kDate: case Fact::kActivity: case Fact::kShipFrom: case Fact::kDestination: case Fact::kRoute:
+    case Fact::kExporterCountry: case Fact::kExporterHq: case Fact::kPurpose: case Fact::kFacCountry:
+    case Fact::kFacHq: case Fact::kFacIc: case Fact::kFacNode: case Fact::kFacNonPlanar: case Fact::kFacNandLayers:
+    case Fact::kFacDramHp: case Fact::kFacDramCell: case Fact::kFacDramDensity: case Fact::kServiceTask:
+    case Fact::kKnowInformed: case Fact::kKnowAware: case Fact::kKnowSuspects:
+      return 1;
+    case Fact::kItemKind: case Fact::kItemMadeIn: case Fact::kItemDescription: case Fact::kItemValue:
+    case Fact::kItemQuantity: case Fact::kItemContainsUsIc: case Fact::kItemContainsFdpIc:
+    case Fact::kItemReportFiled: case Fact::kItemUsTech: case Fact::kItemUsSw: case Fact::kItemPlantUsOrigin:
+    case Fact::kItemPlantUsTech: case Fact::kItemPlantUsSw: case Fact::kItemTechOrigin:
+      return 2;
+    default:
+      return 0;
+  }
+}
+struct FactMemoClasses {
+  uint8_t c[static_cast<int>(Fact::kCount_)];
+  constexpr FactMemoClasses() : c() {
+    for (int i = 0; i < static_cast<int>(Fact::kCount_); ++i) c[i] = FactMemoClass(static_cast<Fact>(i));
+  }
+};
+constexpr FactMemoClasses kFactMemo;
+
+}  // namespace
+
 Val Program::LoadFact(const Node& n, Frame& f) const {
+  const uint8_t cls = kFactMemo.c[static_cast<int>(n.fact)];
+  if (cls == 0 || f.tx_stamp == 0) return LoadFactUncached(n, f);
+  const uint32_t stamp = cls == 1 ? f.tx_stamp : f.unit_stamp;
+  FactMemo& m = f.facts[static_cast<int>(n.fact)];
+  if (m.stamp == stamp) {
+    // The same missing-fact record the load itself would make.
+    if (m.v.k == Val::kUnknown) f.AddMissing(MissingRef{n.fact, n.sym, -3});
+    return m.v;
+  }
+  Val v = LoadFactUncached(n, f);
+  m.stamp = stamp;
+  m.v = v;
+  return v;
+}
+
+__attribute__((noinline)) Val Program::LoadFactUncached(const Node& n, Frame& f) const {
   const EvalInput& in = *f.in;
   const Transaction& tx = *in.tx;
   const FacilityFacts* fac = in.facility;
@@ -729,8 +776,7 @@ bool CmpHolds(Tok op, int c) {
 }  // namespace
 
 Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const {
-  Symbol s = Symbol::FromId(sym);
-  if (!set->eccn_hierarchy) return set->Contains(s, f.in->date) ? Tri::kTrue : Tri::kFalse;
+  if (!set->eccn_hierarchy) return PlainInSet(sym, set, f);
   Tri t = EccnInSet(sym, set, f);
   // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
   if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -757,6 +803,16 @@ Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
     if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
     memo = EccnMemo{set, sym, day, t};
   }
+  return t;
+}
+
+Tri Program::PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
+  const int32_t day = f.in->date.days();
+  const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
+  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+  if (memo.set == set && memo.sym == sym && memo.date == day) return memo.value;
+  Tri t = set->Contains(Symbol::FromId(sym), f.in->date) ? Tri::kTrue : Tri::kFalse;
+  memo = EccnMemo{set, sym, day, t};
   return t;
 }
 
