@@ -346,7 +346,7 @@ void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>
   const int32_t day = in.date.days();
   InForceMemo* memo = nullptr;
   if (n_regimes <= static_cast<size_t>(rules::kMaxRegimes)) {
-    memo = &in_force_[static_cast<uint32_t>(day) % kInForceMemo];
+    memo = &in_force_[(static_cast<uint32_t>(day) * 2654435761u >> 16) % kInForceMemo];
     if (!memo->valid || memo->day != day) {
       for (size_t ri = 0; ri < n_regimes; ++ri) memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
       memo->day = day;

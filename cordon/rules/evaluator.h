@@ -47,7 +47,7 @@ class Evaluator {
     int32_t day = 0;
     const RuleSet::ActiveRules* active[rules::kMaxRegimes] = {};
   };
-  static constexpr int kInForceMemo = 16;
+  static constexpr int kInForceMemo = 64;
   InForceMemo in_force_[kInForceMemo];
 };
 

@@ -625,21 +625,23 @@ struct FactMemoClasses {
 };
 constexpr FactMemoClasses kFactMemo;
 
+__attribute__((noinline)) void AddMissingFact(const Node& n, Frame& f) { f.AddMissing(MissingRef{n.fact, n.sym, -3}); }
 }  // namespace
 
-Val Program::LoadFact(const Node& n, Frame& f) const {
+inline __attribute__((always_inline)) Val Program::LoadFact(const Node& n, Frame& f) const {
   const uint8_t cls = kFactMemo.c[static_cast<int>(n.fact)];
-  if (cls == 0 || f.tx_stamp == 0) return LoadFactUncached(n, f);
   const uint32_t stamp = cls == 1 ? f.tx_stamp : f.unit_stamp;
   FactMemo& m = f.facts[static_cast<int>(n.fact)];
-  if (m.stamp == stamp) {
+  if (cls != 0 && m.stamp == stamp && f.tx_stamp != 0) {
     // The same missing-fact record the load itself would make.
-    if (m.v.k == Val::kUnknown) f.AddMissing(MissingRef{n.fact, n.sym, -3});
+    if (m.v.k == Val::kUnknown) AddMissingFact(n, f);
     return m.v;
   }
   Val v = LoadFactUncached(n, f);
-  m.stamp = stamp;
-  m.v = v;
+  if (cls != 0 && f.tx_stamp != 0) {
+    m.stamp = stamp;
+    m.v = v;
+  }
   return v;
 }
 
@@ -995,7 +997,22 @@ Val Program::Eval(int idx, Frame& f) const {
       // classification, destination and date: remembered in the frame with its evidence rows.
       const int32_t day = f.in->date.days();
       const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
-      ChartMemo& memo = f.chart_memo[(key ^ (key >> 29)) % Frame::kChartMemo];
+      const size_t h = (key ^ (key >> 29)) % Frame::kChartMemo;
+      auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == e.sym && m.country == c.sym && m.date == day; };
+      ChartMemo* mp = &f.chart_memo[h];
+      if (!hit(*mp)) {
+        ChartMemo* other = &f.chart_memo[h ^ 1];
+        if (hit(*other)) {
+          mp = other;
+        } else if (!mp->valid || other->valid) {
+          // Keep the newer of the two: the older entry moves aside to the other slot.
+          if (mp->valid) *other = *mp;
+          mp->valid = false;
+        } else {
+          mp = other;
+        }
+      }
+      ChartMemo& memo = *mp;
       if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
         memo.n_rows = 0;
         memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,

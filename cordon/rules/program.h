@@ -138,12 +138,12 @@ struct FactMemo {
 struct Frame {
   const EvalInput* in = nullptr;
   // Sized so that the answers of a working set of classifications x destinations x dates stay.
-  static constexpr int kChartMemo = 512;
+  static constexpr int kChartMemo = 512;  // two-way: a key lives in slot h or h ^ 1
   ChartMemo chart_memo[kChartMemo];
   // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
   // and every determination of the same date, so a small direct-mapped memo keeps them.
   // Plain (non-hierarchical) set membership is remembered in the same memo.
-  static constexpr int kEccnMemo = 512;
+  static constexpr int kEccnMemo = 2048;
   EccnMemo eccn_memo[kEccnMemo];
   // Facts that do not change during one evaluation (the transaction's, and the current item's
   // stated ones) are loaded once: facts[fact] holds the value loaded under tx_stamp (transaction
