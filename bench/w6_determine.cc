@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <memory>
 #include <random>
 #include <vector>
@@ -76,9 +78,25 @@ std::vector<std::unique_ptr<Decision>> MakeMix(int n) {
   return out;
 }
 
+// CORDON_W6_DUMP=FILE writes the JSON determination (with its trace) of every transaction of the
+// mix to FILE, twice over with one evaluator (the second pass checks that nothing an evaluator
+// remembers between calls changes an answer), so that a change to the evaluator can be diffed.
+void DumpMix(const Engine& engine, std::vector<std::unique_ptr<Decision>>& mix, const char* path) {
+  std::ofstream out(path);
+  Evaluator ev(engine.rules(), EvaluatorOptions{/*trace=*/true});
+  for (int pass = 0; pass < 2; ++pass) {
+    for (auto& d : mix) {
+      for (auto& u : d->input.units) u.pct_done = false;
+      ev.Evaluate(d->input, d->licences, &d->det);
+      out << engine.RenderJson(*d).dump() << "\n";
+    }
+  }
+}
+
 void BM_Determine(benchmark::State& state) {
   const Engine& engine = TheEngine();
   auto mix = MakeMix(1024);
+  if (const char* dump = std::getenv("CORDON_W6_DUMP")) DumpMix(engine, mix, dump);
   Evaluator ev(engine.rules(), EvaluatorOptions{/*trace=*/true});
   Determination det;
   std::vector<double> ns;

@@ -17,6 +17,8 @@ enum class LicenceState : uint8_t { kNone, kValid, kNotYetValid, kExpired, kRevo
 const char* LicenceStateName(LicenceState s);
 
 struct Reason {
+  // User-provided so that emplace_back() does not zero the evidence arrays first.
+  Reason() {}
   int rule = -1;      // index into RuleSet::rules()
   int unit = -1;      // index into EvalInput::units; -1 for the transaction as a whole
   Outcome outcome = Outcome::kUndetermined;
@@ -24,9 +26,10 @@ struct Reason {
   int overcome_by = -1;                 // exception rule that overcame it
   const License* licence = nullptr;     // the licence held for it
   LicenceState licence_state = LicenceState::kNone;
-  const ChartRow* rows[4] = {};
+  // Only the first n_rows / n_entries / n_missing are set (left uninitialised: AddReason is hot).
+  const ChartRow* rows[4];
   int n_rows = 0;
-  const ListEntry* entries[4] = {};
+  const ListEntry* entries[4];
   int n_entries = 0;
   rules::MissingRef missing[6];
   int n_missing = 0;

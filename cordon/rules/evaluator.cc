@@ -157,11 +157,10 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
   }
 }
 
-void Evaluator::EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<const License*>& licences,
-                               Jurisdiction* j, Determination* out) {
+void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in,
+                               const std::vector<const License*>& licences, Jurisdiction* j, Determination* out) {
   const rules::Program& prog = rules_.program();
   const auto& all = rules_.rules();
-  const RuleSet::ActiveRules& active = rules_.InForce(ri, in.date);
   rules::Frame& f = frame_;
   f.in = &in;
   if (otherwise_stamp_.size() != all.size()) otherwise_stamp_.assign(all.size(), 0);
@@ -342,10 +341,23 @@ void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>
   out->trace.clear();
   out->jurisdictions.resize(rules_.regimes().size());
   out->overall = Outcome::kNotSubject;
-  for (size_t ri = 0; ri < rules_.regimes().size(); ++ri) {
+  frame_.NewEvaluation();
+  const size_t n_regimes = rules_.regimes().size();
+  const int32_t day = in.date.days();
+  InForceMemo* memo = nullptr;
+  if (n_regimes <= static_cast<size_t>(rules::kMaxRegimes)) {
+    memo = &in_force_[(static_cast<uint32_t>(day) * 2654435761u >> 16) % kInForceMemo];
+    if (!memo->valid || memo->day != day) {
+      for (size_t ri = 0; ri < n_regimes; ++ri) memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
+      memo->day = day;
+      memo->valid = true;
+    }
+  }
+  for (size_t ri = 0; ri < n_regimes; ++ri) {
     Jurisdiction& j = out->jurisdictions[ri];
     j.Clear();
-    EvaluateRegime(static_cast<int>(ri), in, licences, &j, out);
+    const RuleSet::ActiveRules& active = memo ? *memo->active[ri] : rules_.InForce(static_cast<int>(ri), in.date);
+    EvaluateRegime(static_cast<int>(ri), active, in, licences, &j, out);
     if (j.outcome > out->overall) out->overall = j.outcome;
   }
   out->hold = out->overall >= Outcome::kUndetermined;

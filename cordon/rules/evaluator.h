@@ -28,7 +28,7 @@ class Evaluator {
   void Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out);
 
  private:
-  void EvaluateRegime(int ri, rules::EvalInput& in, const std::vector<const License*>& licences, Jurisdiction* j,
+  void EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in, const std::vector<const License*>& licences, Jurisdiction* j,
                       Determination* out);
   ReviewPolicy PolicyFor(const Rule& r, rules::Frame& f, Reason* reason);
   void ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in, Jurisdiction* j);
@@ -41,6 +41,14 @@ class Evaluator {
   // Per rule, the regime evaluation (stamp_) in which its 'else' reason was last recorded.
   std::vector<uint32_t> otherwise_stamp_;
   uint32_t stamp_ = 0;
+  // The rules in force per regime, remembered for a few recent dates (RuleSet::InForce).
+  struct InForceMemo {
+    bool valid = false;
+    int32_t day = 0;
+    const RuleSet::ActiveRules* active[rules::kMaxRegimes] = {};
+  };
+  static constexpr int kInForceMemo = 64;
+  InForceMemo in_force_[kInForceMemo];
 };
 
 }  // namespace cordon

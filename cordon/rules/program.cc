@@ -607,7 +607,56 @@ void Program::ContentPct(const UnitView& u, const EvalInput& in) const {
   u.pct_known = unknown ? Tri::kUnknown : Tri::kTrue;
 }
 
-Val Program::LoadFact(const Node& n, Frame& f) const {
+namespace {
+// Which facts the frame may remember for a whole evaluation: 1 the transaction's, 2 the current
+// item's stated facts. Not: the classification (derived during evaluation), item.subject, the
+// de minimis percentage, specs (keyed by name) and the service equipment flag.
+constexpr uint8_t FactMemoClass(Fact f) {
+  switch (f) {
+    case Fact::kDate: case Fact::kActivity: case Fact::kShipFrom: case Fact::kDestination: case Fact::kRoute:
+    case Fact::kExporterCountry: case Fact::kExporterHq: case Fact::kPurpose: case Fact::kFacCountry:
+    case Fact::kFacHq: case Fact::kFacIc: case Fact::kFacNode: case Fact::kFacNonPlanar: case Fact::kFacNandLayers:
+    case Fact::kFacDramHp: case Fact::kFacDramCell: case Fact::kFacDramDensity: case Fact::kServiceTask:
+    case Fact::kKnowInformed: case Fact::kKnowAware: case Fact::kKnowSuspects:
+      return 1;
+    case Fact::kItemKind: case Fact::kItemMadeIn: case Fact::kItemDescription: case Fact::kItemValue:
+    case Fact::kItemQuantity: case Fact::kItemContainsUsIc: case Fact::kItemContainsFdpIc:
+    case Fact::kItemReportFiled: case Fact::kItemUsTech: case Fact::kItemUsSw: case Fact::kItemPlantUsOrigin:
+    case Fact::kItemPlantUsTech: case Fact::kItemPlantUsSw: case Fact::kItemTechOrigin:
+      return 2;
+    default:
+      return 0;
+  }
+}
+struct FactMemoClasses {
+  uint8_t c[static_cast<int>(Fact::kCount_)];
+  constexpr FactMemoClasses() : c() {
+    for (int i = 0; i < static_cast<int>(Fact::kCount_); ++i) c[i] = FactMemoClass(static_cast<Fact>(i));
+  }
+};
+constexpr FactMemoClasses kFactMemo;
+
+__attribute__((noinline)) void AddMissingFact(const Node& n, Frame& f) { f.AddMissing(MissingRef{n.fact, n.sym, -3}); }
+}  // namespace
+
+inline __attribute__((always_inline)) Val Program::LoadFact(const Node& n, Frame& f) const {
+  const uint8_t cls = kFactMemo.c[static_cast<int>(n.fact)];
+  const uint32_t stamp = cls == 1 ? f.tx_stamp : f.unit_stamp;
+  FactMemo& m = f.facts[static_cast<int>(n.fact)];
+  if (cls != 0 && m.stamp == stamp && f.tx_stamp != 0) {
+    // The same missing-fact record the load itself would make.
+    if (m.v.k == Val::kUnknown) AddMissingFact(n, f);
+    return m.v;
+  }
+  Val v = LoadFactUncached(n, f);
+  if (cls != 0 && f.tx_stamp != 0) {
+    m.stamp = stamp;
+    m.v = v;
+  }
+  return v;
+}
+
+__attribute__((noinline)) Val Program::LoadFactUncached(const Node& n, Frame& f) const {
   const EvalInput& in = *f.in;
   const Transaction& tx = *in.tx;
   const FacilityFacts* fac = in.facility;
@@ -740,8 +789,7 @@ bool CmpHolds(Tok op, int c) {
 }  // namespace
 
 Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const {
-  Symbol s = Symbol::FromId(sym);
-  if (!set->eccn_hierarchy) return set->Contains(s, f.in->date) ? Tri::kTrue : Tri::kFalse;
+  if (!set->eccn_hierarchy) return PlainInSet(sym, set, f);
   Tri t = EccnInSet(sym, set, f);
   // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
   if (t == Tri::kUnknown && lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -768,6 +816,16 @@ Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
     if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
     memo = EccnMemo{set, sym, day, t};
   }
+  return t;
+}
+
+Tri Program::PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
+  const int32_t day = f.in->date.days();
+  const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
+  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+  if (memo.set == set && memo.sym == sym && memo.date == day) return memo.value;
+  Tri t = set->Contains(Symbol::FromId(sym), f.in->date) ? Tri::kTrue : Tri::kFalse;
+  memo = EccnMemo{set, sym, day, t};
   return t;
 }
 
@@ -950,7 +1008,22 @@ Val Program::Eval(int idx, Frame& f) const {
       // classification, destination and date: remembered in the frame with its evidence rows.
       const int32_t day = f.in->date.days();
       const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
-      ChartMemo& memo = f.chart_memo[(key ^ (key >> 29)) % Frame::kChartMemo];
+      const size_t h = (key ^ (key >> 29)) % Frame::kChartMemo;
+      auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == e.sym && m.country == c.sym && m.date == day; };
+      ChartMemo* mp = &f.chart_memo[h];
+      if (!hit(*mp)) {
+        ChartMemo* other = &f.chart_memo[h ^ 1];
+        if (hit(*other)) {
+          mp = other;
+        } else if (!mp->valid || other->valid) {
+          // Keep the newer of the two: the older entry moves aside to the other slot.
+          if (mp->valid) *other = *mp;
+          mp->valid = false;
+        } else {
+          mp = other;
+        }
+      }
+      ChartMemo& memo = *mp;
       if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
         memo.n_rows = 0;
         memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,

@@ -129,19 +129,49 @@ struct ChartMemo {
   const ChartRow* rows[kMaxEvidence] = {};
 };
 
+// One remembered fact value (see Frame::facts).
+struct FactMemo {
+  uint32_t stamp = 0;
+  Val v;
+};
+
 struct Frame {
   const EvalInput* in = nullptr;
-  static constexpr int kChartMemo = 128;
+  // Sized so that the answers of a working set of classifications x destinations x dates stay.
+  static constexpr int kChartMemo = 512;  // two-way: a key lives in slot h or h ^ 1
   ChartMemo chart_memo[kChartMemo];
   // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
   // and every determination of the same date, so a small direct-mapped memo keeps them.
-  static constexpr int kEccnMemo = 128;
+  // Plain (non-hierarchical) set membership is remembered in the same memo.
+  static constexpr int kEccnMemo = 2048;
   EccnMemo eccn_memo[kEccnMemo];
+  // Facts that do not change during one evaluation (the transaction's, and the current item's
+  // stated ones) are loaded once: facts[fact] holds the value loaded under tx_stamp (transaction
+  // facts) or unit_stamp (item facts). Both come from one counter, so an old entry never matches;
+  // 0 (before NewEvaluation) turns the memo off.
+  FactMemo facts[static_cast<int>(Fact::kCount_)];
+  uint32_t stamp_counter = 0;
+  uint32_t tx_stamp = 0;
+  uint32_t unit_stamp = 0;
+  const UnitView* stamped_unit = nullptr;
+  void NewEvaluation() {
+    tx_stamp = ++stamp_counter;
+    unit_stamp = ++stamp_counter;
+    stamped_unit = nullptr;
+    unit = nullptr;
+  }
   const UnitView* unit = nullptr;
   // Definitions are evaluated once per unit: a new unit starts a new epoch.
   uint32_t epoch = 1;
   DefineMemo defines[kMaxDefines];
-  void SetUnit(const UnitView* u) { unit = u; ++epoch; }
+  void SetUnit(const UnitView* u) {
+    if (u != stamped_unit && tx_stamp != 0) {
+      unit_stamp = ++stamp_counter;
+      stamped_unit = u;
+    }
+    unit = u;
+    ++epoch;
+  }
   const PartyView* vars[4] = {nullptr, nullptr, nullptr, nullptr};
   MissingRef missing[kMaxMissing];
   int n_missing = 0;
@@ -224,7 +254,9 @@ class Program {
   Result<int> CompileCall(const Expr& e, Scope& scope, int depth);
   int Push(Node n) { nodes_.push_back(n); return static_cast<int>(nodes_.size() - 1); }
   Status TypeError(const Expr& e, const std::string& m) const;
+  // Loads a fact through the frame's fact memo; LoadFactUncached reads the transaction.
   Val LoadFact(const Node& n, Frame& f) const;
+  Val LoadFactUncached(const Node& n, Frame& f) const;
   Val LoadPartyField(const Node& n, Frame& f) const;
   Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
   int Fuse(int node);
@@ -232,6 +264,8 @@ class Program {
   // Is the ECCN `sym` under a member of the hierarchical `set` on the frame's date (unknown when
   // only coarser than one), remembered in the frame.
   Tri EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
+  // Is `sym` a member of the plain `set` on the frame's date, remembered in the same memo.
+  Tri PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
   int define_count_ = 0;
 
   const ReferenceData* refdata_;
