@@ -238,8 +238,19 @@ void IncrementalChange(benchmark::State& state, Generated& data) {
   };
   std::mt19937 rng(5);
   for (int tries = 0; tries < 20000; ++tries) consider(rng() % g.size());
-  // The pool's least popular tail (the popular head has far more ancestors).
-  for (uint32_t i = data.pool_end; i-- > data.pool_begin && i + 8000 > data.pool_end;) consider(g.Find(data.ids[i]));
+  // The pool is ordered from most to least popular, so its ancestor counts
+  // fall (roughly) along it: find by bisection where they drop to the bound
+  // and look at the parts just past that point.
+  uint32_t lo = data.pool_begin, hi = data.pool_end;
+  while (lo < hi) {
+    const uint32_t mid = lo + (hi - lo) / 2;
+    if (CountAncestors(g, g.Find(data.ids[mid]), limit, seen) > limit) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  for (uint32_t i = lo; i < data.pool_end && i < lo + 400; ++i) consider(g.Find(data.ids[i]));
   PartFacts us{Symbol::Intern("US"), g.classification(pick), g.kind(pick),
                Money{g.value(pick), g.base_currency()}};
   PartFacts kr = us;

@@ -296,6 +296,7 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   if (dirty_.size() != words) {
     dirty_.assign(words, 0);
     full_.assign(words, 0);
+    dirty_words_.assign((words + 63) / 64, 0);
   }
   ContentBounds* content = content_.data();
   ContentBounds* component = component_.data();
@@ -328,7 +329,8 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   // is not defined and the parent is recomputed from all its components.
   uint64_t* dirty = dirty_.data();
   uint64_t* full = full_.data();
-  size_t last_word = changed >> 6;
+  uint64_t* dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
+  size_t last_summary = changed >> 12;
   auto propagate = [&](NodeId u, ContentBounds before, ContentBounds after) {
     // `low` is always finite. `high` going infinite makes the parent's
     // infinite; staying infinite changes nothing.
@@ -344,7 +346,8 @@ size_t DeMinimisRollup::Update(NodeId changed) {
       const uint64_t bit = uint64_t{1} << (p & 63);
       if (!(dirty[w] & bit)) {
         dirty[w] |= bit;
-        last_word = std::max(last_word, w);
+        dirty_words[w >> 6] |= uint64_t{1} << (w & 63);
+        last_summary = std::max(last_summary, w >> 6);
         graph_.PrefetchNode(p);
         // Its content as of now (a foreign part's lives in component_).
         if (graph_.origin(p) == Origin::kForeign) content[p] = component[p];
@@ -361,21 +364,27 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   };
   propagate(changed, component[changed], nc);
   component[changed] = nc;
-  for (size_t w = changed >> 6; w <= last_word; ++w) {
-    while (dirty[w] != 0) {
-      const int b = std::countr_zero(dirty[w]);
-      dirty[w] &= dirty[w] - 1;
-      const NodeId u = static_cast<NodeId>(w * 64 + b);
-      ++recomputed;
-      if (full[w] >> b & 1) {
-        full[w] &= ~(uint64_t{1} << b);
-        recompute(u);
+  // Parts queued while finishing word w lie in w or above, so w's summary bit
+  // is cleared only once the word is empty.
+  for (size_t sw = changed >> 12; sw <= last_summary; ++sw) {
+    while (dirty_words[sw] != 0) {
+      const size_t w = sw * 64 + std::countr_zero(dirty_words[sw]);
+      while (dirty[w] != 0) {
+        const int b = std::countr_zero(dirty[w]);
+        dirty[w] &= dirty[w] - 1;
+        const NodeId u = static_cast<NodeId>(w * 64 + b);
+        ++recomputed;
+        if (full[w] >> b & 1) {
+          full[w] &= ~(uint64_t{1} << b);
+          recompute(u);
+        }
+        nc = contribution(u);
+        if (!Same(nc, component[u])) {
+          propagate(u, component[u], nc);
+          component[u] = nc;
+        }
       }
-      nc = contribution(u);
-      if (!Same(nc, component[u])) {
-        propagate(u, component[u], nc);
-        component[u] = nc;
-      }
+      dirty_words[sw] &= dirty_words[sw] - 1;
     }
   }
   return recomputed;

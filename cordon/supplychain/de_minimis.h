@@ -153,6 +153,7 @@ class DeMinimisRollup {
   // bound came back from infinity, so a difference is not defined).
   std::vector<uint64_t> dirty_;
   std::vector<uint64_t> full_;
+  std::vector<uint64_t> dirty_words_;  // one bit per word of dirty_ with a bit set
 };
 
 // Decides an outcome from a product's facts and its content bounds (shared by
