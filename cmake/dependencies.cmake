@@ -15,3 +15,15 @@ endif()
 if(CORDON_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)            # libbenchmark-dev
 endif()
+if(CORDON_PYTHON_WANTED)
+  # The Python binding (python/): pybind11-dev, python3-dev. Built for /usr/bin/python3 unless
+  # Python_EXECUTABLE says otherwise (setup.py passes the interpreter pip runs under).
+  if(NOT Python_EXECUTABLE AND EXISTS /usr/bin/python3)
+    set(Python_EXECUTABLE /usr/bin/python3)
+  endif()
+  set(PYBIND11_FINDPYTHON ON)
+  find_package(Python 3.9 COMPONENTS Interpreter Development.Module)
+  if(Python_FOUND)
+    find_package(pybind11 2.6 CONFIG)
+  endif()
+endif()
