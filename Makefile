@@ -7,12 +7,14 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup build run test test-release test-asan asan bench fuzz clean format
+.PHONY: all setup build run test test-release test-asan asan bench fuzz clean format python
 
 all: build
 
+# Package groups of deps/debian-packages.txt to install besides the default ones.
+SETUP_GROUPS ?=
 setup:
-	@sh scripts/setup.sh
+	@sh scripts/setup.sh $(SETUP_GROUPS)
 
 $(BUILD)/release/build.ninja: | setup
 	cmake -S . -B $(BUILD)/release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -24,6 +26,8 @@ build: setup $(BUILD)/release/build.ninja
 run: build
 	$(CORDON) check examples/shipment.json --context examples/context.json
 
+# The tests include the Python binding's (python/): the @python packages come first.
+test-release python: SETUP_GROUPS += python
 test-release: build
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
 
@@ -51,6 +55,9 @@ fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_FUZZ=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)/fuzz -j $(JOBS)
 	bash fuzz/run.sh $(BUILD)/fuzz $(SECONDS) $(FUZZ_TARGETS)
+
+# The Python module in $(BUILD)/release/python (PYTHONPATH=$(BUILD)/release/python; docs/python.md).
+python: build
 
 clean:
 	rm -rf $(BUILD)
