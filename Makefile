@@ -7,14 +7,12 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup build run test test-release test-asan asan bench fuzz clean format python
+.PHONY: all setup setup-test build run test test-release test-asan asan bench fuzz clean format
 
 all: build
 
-# Package groups of deps/debian-packages.txt to install besides the default ones.
-SETUP_GROUPS ?=
 setup:
-	@sh scripts/setup.sh $(SETUP_GROUPS)
+	@sh scripts/setup.sh
 
 $(BUILD)/release/build.ninja: | setup
 	cmake -S . -B $(BUILD)/release -G Ninja -DCMAKE_BUILD_TYPE=Release $(CMAKE_FLAGS)
@@ -26,9 +24,12 @@ build: setup $(BUILD)/release/build.ninja
 run: build
 	$(CORDON) check examples/shipment.json --context examples/context.json
 
-# The tests include the Python binding's (python/): the @python packages come first.
-test-release python: SETUP_GROUPS += python
-test-release: build
+# The browser test of the web page (web_e2e) needs Debian's chromium: the @browser group. The
+# Python binding (python/, ctests python_binding, dask_simulation, python_install): the @python group.
+setup-test:
+	@sh scripts/setup.sh browser python
+
+test-release: setup-test build
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)
 
 $(BUILD)/asan/build.ninja: | setup
@@ -36,7 +37,7 @@ $(BUILD)/asan/build.ninja: | setup
 	  -DCORDON_BUILD_BENCHMARKS=OFF $(CMAKE_FLAGS)
 
 # The same tests under AddressSanitizer + UndefinedBehaviorSanitizer.
-test-asan: setup $(BUILD)/asan/build.ninja
+test-asan: setup setup-test $(BUILD)/asan/build.ninja
 	cmake --build $(BUILD)/asan -j $(JOBS)
 	cd $(BUILD)/asan && ctest --output-on-failure -j $(JOBS)
 
@@ -55,9 +56,6 @@ fuzz:
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_FUZZ=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)/fuzz -j $(JOBS)
 	bash fuzz/run.sh $(BUILD)/fuzz $(SECONDS) $(FUZZ_TARGETS)
-
-# The Python module in $(BUILD)/release/python (PYTHONPATH=$(BUILD)/release/python; docs/python.md).
-python: build
 
 clean:
 	rm -rf $(BUILD)

@@ -15,6 +15,14 @@ endif()
 if(CORDON_BUILD_BENCHMARKS)
   find_package(benchmark REQUIRED)            # libbenchmark-dev
 endif()
+if(CORDON_WEB)
+  # nodejs, npm (web/: the page is built with npm ci + node; its packages pinned by the lockfile)
+  find_program(CORDON_NODE node)
+  find_program(CORDON_NPM npm)
+  if(NOT CORDON_NODE OR NOT CORDON_NPM)
+    message(FATAL_ERROR "the web page needs node and npm (Debian nodejs, npm: scripts/setup.sh), or -DCORDON_WEB=OFF")
+  endif()
+endif()
 if(CORDON_PYTHON_WANTED)
   # The Python binding (python/): pybind11-dev, python3-dev. Built for /usr/bin/python3 unless
   # Python_EXECUTABLE says otherwise (setup.py passes the interpreter pip runs under).

@@ -7,7 +7,7 @@ set -uo pipefail
 build=$1
 seconds=$2
 shift 2
-targets=${*:-check rules lists catalog}
+targets=${*:-check rules lists catalog whatif}
 root=$(cd "$(dirname "$0")/.." && pwd)
 export CORDON_HOME=$root
 sh "$root/fuzz/seed_corpus.sh" "$build/seeds" 16384 >/dev/null

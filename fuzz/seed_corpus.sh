@@ -8,7 +8,7 @@ max=${2:-16384}
 root=$(cd "$(dirname "$0")/.." && pwd)
 shared=${CORDON_SHARED:-$root/../shared}
 rm -rf "$out"
-mkdir -p "$out/check" "$out/rules" "$out/lists" "$out/catalog"
+mkdir -p "$out/check" "$out/rules" "$out/lists" "$out/catalog" "$out/whatif"
 
 # check: transactions, contexts, case files ({"transaction", "context"} as the target reads them).
 for f in "$root"/examples/*.json "$root"/tests/cases/*.json "$root"/tests/bad/files/*.json "$shared"/cases/*.json; do
@@ -42,4 +42,10 @@ done
   printf 'parent,child,quantity\nTOOL,MOD,2\nMOD,CHIP,4\n===\n'
   printf 'id,made_in,value,currency,class_US\nTOOL,MY,1000000,USD,3B001.c\nMOD,SG,20000,USD,EAR99\nCHIP,US,500,USD,3A001.a\n'
 } > "$out/catalog/erp_pair"
+# whatif: the scenario manifests (selector 0), a few flows (1), the flow profile (3).
+for f in "$root"/scenarios/*/scenario.json; do
+  { printf '\000'; cat "$f"; } > "$out/whatif/scenario_$(basename "$(dirname "$f")")"
+done
+{ printf '\001'; python3 -c 'import json,sys; print(json.dumps({"id": "S1", "weight": 2, "concern": True, "transaction": json.load(open(sys.argv[1]))}))' "$root/examples/shipment.json"; } > "$out/whatif/flows"
+{ printf '\003'; cat "$root/examples/whatif/flow_profile.json"; } > "$out/whatif/profile"
 echo "seeds: $(find "$out" -type f | wc -l) files in $out"

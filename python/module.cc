@@ -19,6 +19,8 @@
 #include <nlohmann/json.hpp>
 
 #include "cordon/engine/engine.h"
+#include "cordon/engine/supply_chain.h"
+#include "cordon/engine/trace.h"
 #include "cordon/lists/loader.h"
 #include "cordon/model/json_io.h"
 #include "cordon/screening/screening.h"
@@ -91,6 +93,25 @@ class PyEngine {
     if (Status s = engine_->CheckProducts(tx, ctx); !s.ok()) Raise(s);
     auto d = engine_->Determine(std::move(tx), std::move(ctx), on);
     return engine_->RenderJson(*d).dump();
+  }
+
+  // `cordon trace PRODUCT --to CC --format json` over the catalogue of a context (JSON text) or of
+  // the CSV tables (parts, bom).
+  std::string Trace(const std::string& product, const std::string& to, const std::optional<std::string>& context,
+                    const std::optional<std::string>& parts, const std::optional<std::string>& bom,
+                    const std::vector<std::string>& parties, const std::optional<std::string>& date) const {
+    TraceRequest req{product, to, parties, ParseDate(date)};
+    py::gil_scoped_release unlocked;
+    Context ctx;
+    if (context) {
+      if (parts || bom) Raise(InvalidArgument("trace: give either a context or parts and bom"));
+      ctx = Take(engine_->ParseContext(Take(ParseJsonText(*context, "context")), "context"));
+    } else if (parts && bom) {
+      ctx.catalog = Take(CatalogIndexFromLoad(Take(supplychain::LoadCatalogCsvFiles(*bom, *parts))));
+    } else {
+      Raise(InvalidArgument("trace: the catalogue is needed: a context with products, or parts and bom"));
+    }
+    return TraceJson(Take(TraceProduct(*engine_, std::move(ctx), req))).dump();
   }
 
   std::string Version() const { return engine_->Version(); }
@@ -230,7 +251,7 @@ class PySimulator {
     base.trace = false;
     engines_.push_back(Take(Engine::Open(base)));
     for (const auto& path : scenario_paths) {
-      whatif::Scenario s = Take(whatif::LoadScenario(path));
+      whatif::Scenario s = Take(whatif::LoadScenarios(path));
       EngineOptions o = base;
       o.extra_rules = s.rule_files;
       o.retire = s.retire;
@@ -293,6 +314,9 @@ PYBIND11_MODULE(_cordon, m) {
            py::arg("lists") = std::vector<std::string>{}, py::arg("threshold") = 0.90, py::arg("trace") = true)
       .def("check", &PyEngine::Check, py::arg("transaction"), py::arg("context") = std::nullopt,
            py::arg("date") = std::nullopt)
+      .def("trace", &PyEngine::Trace, py::arg("product"), py::arg("to"), py::arg("context") = std::nullopt,
+           py::arg("parts") = std::nullopt, py::arg("bom") = std::nullopt,
+           py::arg("parties") = std::vector<std::string>{}, py::arg("date") = std::nullopt)
       .def_property_readonly("version", &PyEngine::Version)
       .def_property_readonly("home", &PyEngine::Home);
 

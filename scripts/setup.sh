@@ -7,9 +7,13 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 groups=" $* "
 want=$(sed -e 's/#.*//' "$here/deps/debian-packages.txt" |
   awk -v groups="$groups" 'NF { if (NF == 1 || index(groups, " " substr($2, 2) " ")) print $1 }')
+# A package counts as present when it is installed or an installed package provides it (a newer
+# nodejs build that bundles npm provides, and conflicts with, Debian's npm).
+have=$(dpkg-query -W -f='${Status}|${Package}, ${Provides}\n' 2>/dev/null |
+  sed -n 's/^install ok installed|//p' | tr ',' '\n' | sed -e 's/([^)]*)//g' -e 's/ //g' -e 's/:.*//' | sort -u)
 missing=""
 for p in $want; do
-  if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+  if ! printf '%s\n' "$have" | grep -qx "$p"; then
     missing="$missing $p"
   fi
 done

@@ -78,9 +78,10 @@ struct StateArgs {
   bool today = false;       // replay --today
   double threshold = 0.90;  // lists update: screening threshold for new entries
   std::string caller;       // --as (default $USER)
+  std::string date;         // orders ship --date (default: the order's date)
 };
 Status Licenses(const Globals& g, const std::string& action, const StateArgs& a);
-Status Orders(const Globals& g, const std::string& action, const StateArgs& a);
+Status Orders(const Globals& g, const std::string& action, const StateArgs& a, int* exit_code);
 Status Audit(const Globals& g, const StateArgs& a);
 Status Replay(const Globals& g, const StateArgs& a, int* exit_code);
 Status ListsUpdate(const Globals& g, const StateArgs& a);

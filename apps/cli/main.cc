@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
   cordon::cli::SimulateArgs sim;
   auto* simc = app.add_subcommand("simulate", "what-if: trade flows under the regimes and under scenario overlays");
   simc->add_option("--flows", sim.flows, "flows, JSON Lines (docs/whatif.md)")->required();
-  simc->add_option("--scenario", sim.scenarios, "scenario manifest (repeatable; scenarios/*/scenario.json)");
+  simc->add_option("--scenario", sim.scenarios, "scenario manifest (repeatable; scenarios/*/scenario.json); a+b runs two overlays together");
   simc->add_option("--report", sim.report, "write an HTML report here");
   simc->add_option("--format", sim.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   cordon::cli::FlowsGenerateArgs gen;
@@ -116,6 +116,9 @@ int main(int argc, char** argv) {
   auto* ord_add = state_opts(ord->add_subcommand("add", "determine and register orders (a transaction or an array)"));
   ord_add->add_option("file", st_args.file, "transaction file")->required();
   ord_add->add_option("--context", st_args.context, "context file (licences come from the register)");
+  auto* ord_ship = state_opts(ord->add_subcommand("ship", "ship a released order: determine it again and draw from its licences (exit 3 when refused)"));
+  ord_ship->add_option("id", st_args.id, "order id")->required();
+  ord_ship->add_option("--date", st_args.date, "shipping day YYYY-MM-DD (default: the order's date)");
   auto* ord_list = state_opts(ord->add_subcommand("list", "list orders"));
   ord_list->add_flag("--open", st_args.open_only, "only held and released orders");
   auto* aud = state_opts(app.add_subcommand("audit", "the audit trail of determinations"));
@@ -158,7 +161,7 @@ int main(int argc, char** argv) {
     std::string action = *lic_add ? "add" : *lic_list ? "list" : *lic_show ? "show" : *lic_revoke ? "revoke" : "amend";
     st = cordon::cli::Licenses(g, action, st_args);
   } else if (*ord) {
-    st = cordon::cli::Orders(g, *ord_add ? "add" : "list", st_args);
+    st = cordon::cli::Orders(g, *ord_add ? "add" : *ord_ship ? "ship" : "list", st_args, &exit_code);
   } else if (*aud) {
     st = cordon::cli::Audit(g, st_args);
   } else if (*rep) {

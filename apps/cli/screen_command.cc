@@ -16,6 +16,7 @@
 #include "cordon/engine/engine.h"
 #include "cordon/lists/loader.h"
 #include "cordon/screening/screening.h"
+#include "cordon/screening/screening_json.h"
 
 namespace cordon::cli {
 
@@ -62,22 +63,6 @@ Result<std::vector<lists::ListEntity>> LoadScreeningLists(const Globals& g, cons
 }
 
 namespace {
-
-json MatchJson(const screening::Match& m) {
-  return json{{"list", m.list},
-              {"entity", m.entity},
-              {"name", m.name},
-              {"matched_name", m.matched_name},
-              {"matched_on", screening::MatchedOnName(m.matched_on)},
-              {"score", std::round(m.score * 10000.0) / 10000.0},
-              {"why", m.why}};
-}
-
-json ResultJson(const std::string& query, double threshold, const std::vector<screening::Match>& ms) {
-  json out{{"query", query}, {"threshold", threshold}, {"matches", json::array()}};
-  for (const auto& m : ms) out["matches"].push_back(MatchJson(m));
-  return out;
-}
 
 void PrintText(const std::string& query, const std::string& country, const screening::ScreeningOptions& o,
                const std::vector<screening::Match>& ms, std::ostream& out) {
@@ -185,7 +170,7 @@ Status Screen(const Globals& g, const ScreenArgs& a) {
     o.country = q.country.empty() ? a.country : q.country;
     auto ms = index->Screen(q.name, o);
     if (a.format == "json") {
-      json j = ResultJson(q.name, threshold, ms);
+      json j = screening::ScreenResultJson(q.name, threshold, ms);
       if (batch) {
         if (!o.country.empty()) j["country"] = o.country;
         std::cout << j.dump() << "\n";

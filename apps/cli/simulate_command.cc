@@ -42,7 +42,7 @@ Status Simulate(const Globals& g, const SimulateArgs& a) {
   std::vector<whatif::Scenario> scenarios;
   std::vector<std::unique_ptr<Engine>> overlays;
   for (const auto& path : a.scenarios) {
-    ASSIGN_OR_RETURN(whatif::Scenario s, whatif::LoadScenario(path));
+    ASSIGN_OR_RETURN(whatif::Scenario s, whatif::LoadScenarios(path));
     EngineOptions o = base;
     o.extra_rules = s.rule_files;
     o.retire = s.retire;

@@ -33,12 +33,6 @@ EngineOptions Options(const Globals& g, const std::vector<state::ListRef>& lists
   return o;
 }
 
-std::vector<state::ListRef> Refs(const std::vector<store::ListSnapshotRecord>& snaps) {
-  std::vector<state::ListRef> out;
-  for (const auto& s : snaps) out.push_back({s.list, s.path, s.sha256});
-  return out;
-}
-
 // The store, and an engine screening against the lists the store holds as current.
 struct Session {
   std::unique_ptr<store::Store> store;
@@ -53,24 +47,15 @@ Result<Session> OpenSession(const Globals& g, const StateArgs& a, bool with_engi
   s.store = std::move(*st);
   if (!with_engine) return s;
   ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
-  auto refs = Refs(snaps);
+  auto refs = state::RefsOf(snaps);
   ASSIGN_OR_RETURN(s.engine, Engine::Open(Options(g, refs, a.threshold)));
   s.desk = std::make_unique<state::Desk>(s.store.get(), s.engine.get(), refs);
   return s;
 }
 
-json ReevaluationJson(const state::Reevaluation& r) {
-  json changed = json::array();
-  for (const auto& c : r.changed) {
-    changed.push_back({{"order", c.order}, {"before", c.before}, {"after", c.after}, {"rules", c.rules},
-                       {"cause", c.cause}, {"audit_id", c.audit_id}});
-  }
-  return {{"cause", r.cause}, {"touched", r.touched}, {"changed", changed}};
-}
-
 void PrintReevaluation(const state::Reevaluation& r, const std::string& format, json extra = json::object()) {
   if (format == "json") {
-    json j = ReevaluationJson(r);
+    json j = state::ReevaluationJson(r);
     j.update(extra);
     std::cout << j.dump(2) << "\n";
     return;
@@ -100,10 +85,6 @@ std::string LicenceLine(const store::LicenceRecord& l) {
   return fmt::format("{}  {}  {}  {}{}  (v{})", l.id, b.value("regime", ""), b.value("holder", ""), state, limits, l.version);
 }
 
-json LicenceJson(const store::LicenceRecord& l) {
-  return {{"id", l.id}, {"licence", l.body}, {"used_value", l.used_value}, {"used_quantity", l.used_quantity},
-          {"version", l.version}, {"updated", l.updated}};
-}
 
 }  // namespace
 
@@ -114,16 +95,20 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
     ASSIGN_OR_RETURN(json j, ReadJson(a.file));
     json all = j.is_array() ? j : json::array({j});
     json out = json::array();
+    // The file is one batch: every licence of it is added, or none.
+    store::Batch batch(s.store.get());
+    RETURN_IF_ERROR(batch.Begin());
     for (size_t i = 0; i < all.size(); ++i) {
       auto r = s.desk->AddLicence(all[i], Caller(a));
       if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
       if (a.format == "json") {
-        out.push_back(ReevaluationJson(*r));
+        out.push_back(state::ReevaluationJson(*r));
       } else {
         std::cout << "added licence " << all[i].value("id", "") << "\n";
         if (!r->touched.empty()) PrintReevaluation(*r, a.format);
       }
     }
+    RETURN_IF_ERROR(batch.Commit());
     if (a.format == "json") std::cout << out.dump(2) << "\n";
     return Status::Ok();
   }
@@ -148,7 +133,7 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
     ASSIGN_OR_RETURN(auto all, s.store->Licences());
     if (a.format == "json") {
       json out = json::array();
-      for (const auto& l : all) out.push_back(LicenceJson(l));
+      for (const auto& l : all) out.push_back(state::LicenceJson(l));
       std::cout << out.dump(2) << "\n";
     } else {
       for (const auto& l : all) std::cout << LicenceLine(l) << "\n";
@@ -162,11 +147,7 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
   ASSIGN_OR_RETURN(auto uses, s.store->LicenceUses(a.id));
   ASSIGN_OR_RETURN(auto events, s.store->LicenceEvents(a.id));
   if (a.format == "json") {
-    json j = LicenceJson(*l);
-    j["uses"] = json::array();
-    for (const auto& u : uses) j["uses"].push_back({{"id", u.id}, {"order", u.order_id}, {"value", u.value}, {"quantity", u.quantity}, {"at", u.at}});
-    j["events"] = json::array();
-    for (const auto& e : events) j["events"].push_back({{"kind", e.kind}, {"caller", e.caller}, {"at", e.at}, {"licence", e.body}});
+    json j = state::LicenceDetailJson(*l, uses, events);
     std::cout << j.dump(2) << "\n";
     return Status::Ok();
   }
@@ -176,8 +157,35 @@ Status Licenses(const Globals& g, const std::string& action, const StateArgs& a)
   return Status::Ok();
 }
 
-Status Orders(const Globals& g, const std::string& action, const StateArgs& a) {
-  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, action == "add"));
+Status Orders(const Globals& g, const std::string& action, const StateArgs& a, int* exit_code) {
+  ASSIGN_OR_RETURN(Session s, OpenSession(g, a, action == "add" || action == "ship"));
+  if (action == "ship") {
+    std::optional<Date> day;
+    if (!a.date.empty()) {
+      auto d = Date::Parse(a.date);
+      if (!d.ok()) return InvalidArgument("--date: " + d.status().message());
+      day = *d;
+    }
+    auto r = s.desk->Ship(a.id, day, Caller(a));
+    if (!r.ok() && r.status().code() == StatusCode::kFailedPrecondition) {
+      // Refused (held, not released, or a licence would be overdrawn): nothing shipped, exit 3.
+      std::cerr << "cordon: " << r.status().message() << "\n";
+      if (a.format == "json") std::cout << json{{"order", a.id}, {"shipped", false}, {"reason", r.status().message()}}.dump(2) << "\n";
+      *exit_code = 3;
+      return Status::Ok();
+    }
+    if (!r.ok()) return r.status();
+    json draws = json::array();
+    for (const auto& d : r->draws) draws.push_back({{"licence", d.licence_id}, {"value", d.value}, {"quantity", d.quantity}});
+    if (a.format == "json") {
+      std::cout << json{{"order", a.id}, {"shipped", true}, {"outcome", r->outcome}, {"audit_id", r->audit_id}, {"draws", draws}}.dump(2)
+                << "\n";
+    } else {
+      std::cout << fmt::format("{}: shipped, {}  (audit {})\n", a.id, r->outcome, r->audit_id);
+      for (const auto& d : r->draws) std::cout << fmt::format("  drew {:.2f} (quantity {}) from licence {}\n", d.value, d.quantity, d.licence_id);
+    }
+    return Status::Ok();
+  }
   if (action == "add") {
     ASSIGN_OR_RETURN(json j, ReadJson(a.file));
     json context = json::object();
@@ -186,25 +194,27 @@ Status Orders(const Globals& g, const std::string& action, const StateArgs& a) {
     }
     json all = j.is_array() ? j : json::array({j});
     json out = json::array();
+    // The file is one batch: every order of it is registered, or none (a bad order names its index).
+    store::Batch batch(s.store.get());
+    RETURN_IF_ERROR(batch.Begin());
+    std::string text;
     for (size_t i = 0; i < all.size(); ++i) {
       auto r = s.desk->Determine(all[i], context, {Caller(a), "orders add", true, std::nullopt});
       if (!r.ok()) return r.status().WithPrefix(a.file + (j.is_array() ? "[" + std::to_string(i) + "]" : ""));
       if (a.format == "json") {
         out.push_back({{"order", r->order_id}, {"outcome", r->outcome}, {"audit_id", r->audit_id}});
       } else {
-        std::cout << fmt::format("{}: {}  (audit {})\n", r->order_id, r->outcome, r->audit_id);
+        text += fmt::format("{}: {}  (audit {})\n", r->order_id, r->outcome, r->audit_id);
       }
     }
-    if (a.format == "json") std::cout << out.dump(2) << "\n";
+    RETURN_IF_ERROR(batch.Commit());
+    std::cout << (a.format == "json" ? out.dump(2) + "\n" : text);
     return Status::Ok();
   }
   ASSIGN_OR_RETURN(auto orders, s.store->Orders(a.open_only));
   if (a.format == "json") {
     json out = json::array();
-    for (const auto& o : orders) {
-      out.push_back({{"id", o.id}, {"status", store::OrderStatusName(o.status)}, {"outcome", o.outcome},
-                     {"audit_id", o.audit_id}, {"updated", o.updated}});
-    }
+    for (const auto& o : orders) out.push_back(state::OrderJson(o));
     std::cout << out.dump(2) << "\n";
     return Status::Ok();
   }
@@ -220,13 +230,7 @@ Status Audit(const Globals& g, const StateArgs& a) {
   ASSIGN_OR_RETURN(auto recs, s.store->Audit({a.order, 0, a.limit}));
   if (a.format == "json") {
     json out = json::array();
-    for (const auto& r : recs) {
-      json deps = json::array();
-      for (const auto& d : r.deps) deps.push_back({{"kind", d.kind}, {"key", d.key}});
-      out.push_back({{"id", r.id}, {"at", r.at}, {"caller", r.caller}, {"order", r.order_id}, {"date", r.date},
-                     {"rules_version", r.rules_version}, {"lists", r.lists}, {"outcome", r.outcome}, {"cause", r.cause},
-                     {"input", r.input}, {"context", r.context}, {"determination", r.determination}, {"depends_on", deps}});
-    }
+    for (const auto& r : recs) out.push_back(state::AuditJson(r));
     std::cout << out.dump(2) << "\n";
     return Status::Ok();
   }
@@ -249,11 +253,9 @@ Status Replay(const Globals& g, const StateArgs& a, int* exit_code) {
   }
   ASSIGN_OR_RETURN(Session s, OpenSession(g, a, false));
   ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
-  ASSIGN_OR_RETURN(auto r, state::Replay(s.store.get(), id, a.today, Options(g, {}, a.threshold), Refs(snaps)));
+  ASSIGN_OR_RETURN(auto r, state::Replay(s.store.get(), id, a.today, Options(g, {}, a.threshold), state::RefsOf(snaps)));
   if (a.format == "json") {
-    std::cout << json{{"audit_id", id}, {"today", a.today}, {"stored", r.record.determination}, {"replayed", r.replayed},
-                      {"identical", r.identical}, {"differences", r.differences}}.dump(2)
-              << "\n";
+    std::cout << state::ReplayJson(id, a.today, r).dump(2) << "\n";
   } else {
     std::cout << fmt::format("audit {} ({} {}, rules {}): stored {}; {} {}\n", id, r.record.order_id, r.record.date,
                              r.record.rules_version.substr(0, 12), r.record.outcome,
@@ -270,41 +272,15 @@ Status ListsUpdate(const Globals& g, const StateArgs& a) {
   std::error_code ec;
   if (!fs::is_regular_file(a.file, ec)) return InvalidArgument(a.file + ": list file not found");
   std::string path = fs::absolute(a.file).lexically_normal().string();
-  auto loaded = lists::LoadListFile(path);
-  if (!loaded.ok()) return InvalidArgument(loaded.status().message());
   ASSIGN_OR_RETURN(Session s, OpenSession(g, a, false));
-  ASSIGN_OR_RETURN(auto snaps, s.store->CurrentLists());
-  lists::ListSnapshot before;
-  std::string before_path;
-  for (const auto& sn : snaps) {
-    if (sn.list != loaded->snapshot.list) continue;
-    auto old = lists::LoadListFile(sn.path);
-    if (!old.ok()) return old.status().WithPrefix("the current " + sn.list + " snapshot");
-    before = std::move(old->snapshot);
-    before_path = sn.path;
-  }
-  lists::SnapshotDiff diff = lists::DiffSnapshots(before, loaded->snapshot);
-  ASSIGN_OR_RETURN(std::string sha, state::FileSha256(path));
-  RETURN_IF_ERROR(s.store->AddListSnapshot({0, loaded->snapshot.list, path, sha,
-                                            static_cast<int64_t>(loaded->snapshot.entities.size()), ""}).status());
-  ASSIGN_OR_RETURN(snaps, s.store->CurrentLists());
-  auto refs = Refs(snaps);
-  ASSIGN_OR_RETURN(s.engine, Engine::Open(Options(g, refs, a.threshold)));
-  state::Desk desk(s.store.get(), s.engine.get(), refs);
-  std::string what = fmt::format("{} {} → {}", loaded->snapshot.list, before_path.empty() ? "(none)" : before_path, path);
-  ASSIGN_OR_RETURN(auto r, desk.ListDelta(diff, what, a.threshold, Caller(a)));
-  auto names = [](const std::vector<lists::ListEntity>& v) {
-    json out = json::array();
-    for (const auto& e : v) out.push_back({{"id", e.source_id}, {"name", e.name}});
-    return out;
-  };
+  ASSIGN_OR_RETURN(state::ListUpdate u, state::UpdateList(s.store.get(), path, Options(g, {}, a.threshold), a.threshold, Caller(a)));
+  const lists::SnapshotDiff& diff = u.diff;
+  const state::Reevaluation& r = u.reevaluation;
   if (a.format == "json") {
-    json changed = json::array();
-    for (const auto& c : diff.changed) changed.push_back({{"id", c.after.source_id}, {"name", c.after.name}, {"fields", c.fields}});
-    PrintReevaluation(r, a.format, {{"delta", {{"added", names(diff.added)}, {"removed", names(diff.removed)}, {"changed", changed}}}});
+    std::cout << u.ToJson().dump(2) << "\n";
     return Status::Ok();
   }
-  std::cout << fmt::format("{}: {} added, {} removed, {} changed\n", loaded->snapshot.list, diff.added.size(), diff.removed.size(),
+  std::cout << fmt::format("{}: {} added, {} removed, {} changed\n", u.list, diff.added.size(), diff.removed.size(),
                            diff.changed.size());
   size_t shown = 0;
   for (const auto& e : diff.added) {

@@ -10,6 +10,7 @@
 #include "apps/cli/commands.h"
 #include "cordon/engine/engine.h"
 #include "cordon/engine/supply_chain.h"
+#include "cordon/engine/trace.h"
 #include "cordon/model/json_io.h"
 
 namespace cordon::cli {
@@ -26,38 +27,7 @@ std::string Level(double v) {
   return s + " %";
 }
 
-// The US scope rules of one kind, with what they answered for the item.
-struct RuleLine {
-  const Rule* rule;
-  Tri result;
-  std::vector<double> levels;
-};
-
-std::vector<RuleLine> ScopeRulesReading(const Engine& e, const Decision& d, std::initializer_list<rules::Fact> facts) {
-  std::vector<RuleLine> out;
-  const auto& all = e.rules().rules();
-  for (const TraceStep& s : d.det.trace) {
-    const Rule& r = all[s.rule];
-    if (r.regime != Symbol::Intern("US") || r.stage != Stage::kScope || s.unit != 0) continue;
-    bool reads = false;
-    for (rules::Fact f : facts) reads = reads || RuleReads(e.rules(), r, f);
-    if (reads) out.push_back(RuleLine{&r, s.result, RuleContentLevels(e.rules(), r)});
-  }
-  return out;
-}
-
-json RulesJson(const std::vector<RuleLine>& lines) {
-  json a = json::array();
-  for (const auto& l : lines) {
-    json j = {{"rule", l.rule->id}, {"cite", l.rule->cite}, {"title", l.rule->title},
-              {"result", l.result == Tri::kUnknown ? json() : json(l.result == Tri::kTrue)}};
-    if (!l.levels.empty()) j["levels_percent"] = l.levels;
-    a.push_back(j);
-  }
-  return a;
-}
-
-void PrintRules(std::ostream& o, const char* heading, const std::vector<RuleLine>& lines) {
+void PrintRules(std::ostream& o, const char* heading, const std::vector<TraceRuleLine>& lines) {
   o << heading << "\n";
   if (lines.empty()) o << "  (none in force on this date)\n";
   for (const auto& l : lines) {
@@ -74,15 +44,11 @@ Status Trace(const Globals& g, const TraceArgs& a) {
   EngineOptions eo;
   eo.home = g.home.empty() ? FindHome(g.argv0) : g.home;
   ASSIGN_OR_RETURN(auto engine, Engine::Open(eo));
-  const Symbol dest = Symbol::Intern(a.to);
-  if (!engine->refdata().vocabulary().IsCountry(dest)) {
-    return InvalidArgument("--to: '" + a.to + "' is not an ISO 3166-1 alpha-2 country code");
-  }
-  Date date = Date::Today();
+  TraceRequest req{a.product, a.to, a.parties, std::nullopt};
   if (!a.date.empty()) {
     auto d = Date::Parse(a.date);
     if (!d.ok()) return d.status().WithPrefix("--date");
-    date = *d;
+    req.date = *d;
   }
   Context ctx;
   if (!a.context.empty()) {
@@ -95,57 +61,19 @@ Status Trace(const Globals& g, const TraceArgs& a) {
   } else {
     return InvalidArgument("trace: the catalogue is needed: --context FILE, or --parts FILE --bom FILE");
   }
-  if (!ctx.catalog || !ctx.catalog->catalog.Find(a.product)) {
-    return InvalidArgument("product '" + a.product + "' is not in the catalogue");
+  auto traced = TraceProduct(*engine, std::move(ctx), req);
+  if (!traced.ok()) {
+    const std::string& m = traced.status().message();  // "to: ..." names the --to flag here
+    return m.rfind("to: ", 0) == 0 ? InvalidArgument("--" + m) : traced.status();
   }
-  const supplychain::Product& p = *ctx.catalog->catalog.Find(a.product);
-
-  // One unit of the product, exported from where it was made to the destination.
-  Transaction tx;
-  tx.id = "trace " + a.product;
-  tx.date = date;
-  tx.date_given = true;
-  tx.activity = Symbol::Intern("export");
-  tx.ship_from = p.made_in;
-  tx.destination = dest;
-  tx.exporter.name = "(exporter)";
-  tx.exporter.country = p.made_in;
-  for (const auto& name : a.parties) {
-    Party party;
-    party.role = Symbol::Intern("end_user");
-    party.name = name;
-    party.country = dest;
-    tx.parties.push_back(party);
-  }
-  Item item;
-  item.id = a.product;
-  item.product = a.product;
-  item.quantity = 1;
-  tx.items.push_back(item);
-  auto d = engine->Determine(std::move(tx), std::move(ctx), date);
-  if (d->supply_chain.empty()) return Internal("trace: no derivation for " + a.product);
-  const ProductDerivation& dv = d->supply_chain[0];
-
-  using rules::Fact;
-  auto levels = ScopeRulesReading(*engine, *d, {Fact::kItemUsContentPct});
-  auto zero = ScopeRulesReading(*engine, *d, {Fact::kItemContainsUsIc});
-  auto fdp = ScopeRulesReading(*engine, *d, {Fact::kItemUsTech, Fact::kItemUsSw, Fact::kItemPlantUsOrigin,
-                                             Fact::kItemPlantUsTech, Fact::kItemContainsFdpIc});
-  json determination = engine->RenderJson(*d);
-  const json& us = determination["jurisdictions"]["US"];
-
+  const ProductTrace& t = *traced;
+  const supplychain::Product& p = *t.product;
+  const Date date = t.date;
+  const json& us = t.determination["jurisdictions"]["US"];
+  const json& determination = t.determination;
+  const ProductDerivation& dv = t.decision->supply_chain[0];
   if (a.format == "json") {
-    json out = {{"product", a.product},
-                {"destination", a.to},
-                {"date", date.ToString()},
-                {"parties", a.parties},
-                {"derivation", DerivationJson(dv)},
-                {"de_minimis_rules", RulesJson(levels)},
-                {"zero_percent_rules", RulesJson(zero)},
-                {"fdp_rules", RulesJson(fdp)},
-                {"us", {{"outcome", us["outcome"]}, {"subject", us["subject"]}, {"missing", us["missing"]}}},
-                {"notes", determination["notes"]}};
-    std::cout << out.dump(1) << "\n";
+    std::cout << TraceJson(t).dump(1) << "\n";
     return Status::Ok();
   }
   std::ostringstream o;
@@ -158,9 +86,9 @@ Status Trace(const Globals& g, const TraceArgs& a) {
   }
   o << "\n\n" << DerivationText(dv, "");
   o << "\n";
-  PrintRules(o, "De minimis levels (the rules compare the share with them):", levels);
-  PrintRules(o, "No de minimis level (0 %):", zero);
-  PrintRules(o, "Foreign-direct-product rules:", fdp);
+  PrintRules(o, "De minimis levels (the rules compare the share with them):", t.levels);
+  PrintRules(o, "No de minimis level (0 %):", t.zero);
+  PrintRules(o, "Foreign-direct-product rules:", t.fdp);
   std::string subject = us["subject"]["value"].is_null() ? "unknown" : us["subject"]["value"].get<bool>() ? "yes" : "no";
   o << "\nSubject to the EAR: " << subject << "   US outcome: " << us["outcome"].get<std::string>() << "\n";
   for (const auto& b : us["subject"]["because"]) {

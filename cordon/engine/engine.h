@@ -99,6 +99,8 @@ class Engine {
   std::string Version() const;
   // Loading notes of --lists (counts, warnings), for the command line to show.
   const std::vector<std::string>& list_notes() const { return list_warnings_; }
+  // The fuzzy index over the --lists entities (null without lists): `cordon serve` screens with it.
+  const screening::ScreeningIndex* screening_index() const { return index_.get(); }
 
   // Prepares the evaluation input of a decision (units, parties and their list
   // matches, facility, licences). Public for benchmarks that time evaluation alone.

@@ -216,21 +216,27 @@ Status Desk::KeepRuleSet() {
   return Status::Ok();
 }
 
-Result<Recorded> Desk::Determine(const json& transaction, const json& context, const DetermineOptions& o) {
-  ASSIGN_OR_RETURN(json ctx, ContextWithRegister(store_, transaction, context));
-  ASSIGN_OR_RETURN(auto d, Decide(*engine_, transaction, ctx, o.date));
+Result<store::AuditRecord> Desk::AuditOf(const json& transaction, const json& ctx, const Decision& d,
+                                        const DetermineOptions& o) {
   RETURN_IF_ERROR(KeepRuleSet());
   store::AuditRecord a;
   a.caller = o.caller;
   a.input = transaction;
   a.context = ctx;
-  a.date = d->date.ToString();
+  a.date = d.date.ToString();
   a.rules_version = engine_->rules().hash();
   a.lists = ListsJson(lists_);
-  a.outcome = OutcomeName(d->det.overall);
-  a.determination = engine_->RenderJson(*d);
+  a.outcome = OutcomeName(d.det.overall);
+  a.determination = engine_->RenderJson(d);
   a.cause = o.cause;
-  a.deps = DependenciesOf(*engine_, *d);
+  a.deps = DependenciesOf(*engine_, d);
+  return a;
+}
+
+Result<Recorded> Desk::Determine(const json& transaction, const json& context, const DetermineOptions& o) {
+  ASSIGN_OR_RETURN(json ctx, ContextWithRegister(store_, transaction, context));
+  ASSIGN_OR_RETURN(auto d, Decide(*engine_, transaction, ctx, o.date));
+  ASSIGN_OR_RETURN(store::AuditRecord a, AuditOf(transaction, ctx, *d, o));
   std::optional<store::OrderRecord> order;
   if (o.as_order) {
     if (d->tx.id.empty()) return InvalidArgument("transaction.id: an order needs an id");
@@ -244,6 +250,40 @@ Result<Recorded> Desk::Determine(const json& transaction, const json& context, c
   }
   ASSIGN_OR_RETURN(int64_t id, store_->Record(a, order));
   return Recorded{id, a.order_id, a.outcome, std::move(a.determination)};
+}
+
+Result<Shipped> Desk::Ship(const std::string& order_id, std::optional<Date> day, const std::string& caller) {
+  ASSIGN_OR_RETURN(auto order, store_->GetOrder(order_id));
+  if (!order) return NotFound("order '" + order_id + "' is not stored");
+  if (order->status != store::OrderStatus::kReleased) {
+    return FailedPrecondition(fmt::format("order {} is {}, not released: it cannot ship", order_id,
+                                          store::OrderStatusName(order->status)));
+  }
+  DetermineOptions o{caller, "orders ship", true, day};
+  ASSIGN_OR_RETURN(json ctx, ContextWithRegister(store_, order->transaction, order->context));
+  ASSIGN_OR_RETURN(auto d, Decide(*engine_, order->transaction, ctx, day));
+  if (d->det.hold) {
+    // The answer has changed since the order was released: it is held now, and nothing ships.
+    ASSIGN_OR_RETURN(Recorded rec, Determine(order->transaction, order->context, o));
+    return FailedPrecondition(fmt::format("order {} is held on {}: {} (audit {}); nothing shipped, nothing drawn", order_id,
+                                          d->date.ToString(), rec.outcome, rec.audit_id));
+  }
+  store::Shipment sh;
+  sh.order_id = order_id;
+  ASSIGN_OR_RETURN(sh.audit, AuditOf(order->transaction, ctx, *d, o));
+  sh.audit.order_id = order_id;
+  // Each licence that authorised something draws the items it covers, once.
+  std::set<std::string> drawn;
+  for (const Jurisdiction& j : d->det.jurisdictions) {
+    for (const Reason& r : j.reasons) {
+      if (!r.licence || r.licence_state != LicenceState::kValid || !drawn.insert(r.licence->id).second) continue;
+      licensing::Draw draw = licensing::DrawFor(*r.licence, d->tx);
+      if (draw.value == 0 && draw.quantity == 0) continue;
+      sh.draws.push_back({0, r.licence->id, order_id, draw.value, draw.quantity, ""});
+    }
+  }
+  ASSIGN_OR_RETURN(int64_t id, store_->Ship(sh));
+  return Shipped{id, sh.audit.outcome, sh.draws};
 }
 
 Result<Reevaluation> Desk::Reevaluate(const std::vector<std::string>& order_ids, const std::string& cause,
@@ -264,31 +304,46 @@ Result<Reevaluation> Desk::Reevaluate(const std::vector<std::string>& order_ids,
   return out;
 }
 
+template <typename F>
+Result<Reevaluation> Desk::InBatch(F&& change) {
+  store::Batch batch(store_);
+  RETURN_IF_ERROR(batch.Begin());
+  ASSIGN_OR_RETURN(Reevaluation r, change());
+  RETURN_IF_ERROR(batch.Commit());
+  return r;
+}
+
 Result<Reevaluation> Desk::AddLicence(const json& licence, const std::string& caller) {
-  ASSIGN_OR_RETURN(License l, licensing::LicenceFromJson(licence, engine_->refdata().vocabulary(), "licence"));
-  ASSIGN_OR_RETURN(auto existing, store_->GetLicence(l.id));
-  if (existing) return InvalidArgument("licence '" + l.id + "' is already in the register (amend it instead)");
-  RETURN_IF_ERROR(store_->PutLicence(RecordOf(l), "add", caller));
-  ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", l.id}}));
-  return Reevaluate(ids, "licence " + l.id + " added", caller);
+  return InBatch([&]() -> Result<Reevaluation> {
+    ASSIGN_OR_RETURN(License l, licensing::LicenceFromJson(licence, engine_->refdata().vocabulary(), "licence"));
+    ASSIGN_OR_RETURN(auto existing, store_->GetLicence(l.id));
+    if (existing) return InvalidArgument("licence '" + l.id + "' is already in the register (amend it instead)");
+    RETURN_IF_ERROR(store_->PutLicence(RecordOf(l), "add", caller));
+    ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", l.id}}));
+    return Reevaluate(ids, "licence " + l.id + " added", caller);
+  });
 }
 
 Result<Reevaluation> Desk::AmendLicence(const std::string& id, const json& patch, const std::string& caller) {
-  ASSIGN_OR_RETURN(License l, RegisteredLicence(store_, *engine_, id));
-  ASSIGN_OR_RETURN(License amended, licensing::Amend(l, patch, engine_->refdata().vocabulary(), "amendment"));
-  RETURN_IF_ERROR(store_->PutLicence(RecordOf(amended), "amend", caller));
-  ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", id}}));
-  return Reevaluate(ids, "licence " + id + " amended: " + patch.dump(), caller);
+  return InBatch([&]() -> Result<Reevaluation> {
+    ASSIGN_OR_RETURN(License l, RegisteredLicence(store_, *engine_, id));
+    ASSIGN_OR_RETURN(License amended, licensing::Amend(l, patch, engine_->refdata().vocabulary(), "amendment"));
+    RETURN_IF_ERROR(store_->PutLicence(RecordOf(amended), "amend", caller));
+    ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", id}}));
+    return Reevaluate(ids, "licence " + id + " amended: " + patch.dump(), caller);
+  });
 }
 
 Result<Reevaluation> Desk::Withdraw(const std::string& id, bool revoke, Date effective, const std::string& caller) {
-  ASSIGN_OR_RETURN(License l, RegisteredLicence(store_, *engine_, id));
-  ASSIGN_OR_RETURN(License w, licensing::Withdraw(l, revoke ? licensing::Withdrawal::kRevoke : licensing::Withdrawal::kSuspend,
-                                                  effective));
-  RETURN_IF_ERROR(store_->PutLicence(RecordOf(w), revoke ? "revoke" : "suspend", caller));
-  ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", id}}));
-  return Reevaluate(ids, fmt::format("licence {} {} effective {}", id, revoke ? "revoked" : "suspended", effective.ToString()),
-                    caller);
+  return InBatch([&]() -> Result<Reevaluation> {
+    ASSIGN_OR_RETURN(License l, RegisteredLicence(store_, *engine_, id));
+    ASSIGN_OR_RETURN(License w, licensing::Withdraw(l, revoke ? licensing::Withdrawal::kRevoke : licensing::Withdrawal::kSuspend,
+                                                    effective));
+    RETURN_IF_ERROR(store_->PutLicence(RecordOf(w), revoke ? "revoke" : "suspend", caller));
+    ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"licence", id}}));
+    return Reevaluate(ids, fmt::format("licence {} {} effective {}", id, revoke ? "revoked" : "suspended", effective.ToString()),
+                      caller);
+  });
 }
 
 Result<Reevaluation> Desk::RevokeLicence(const std::string& id, Date effective, const std::string& caller) {
@@ -337,21 +392,21 @@ Result<std::vector<std::string>> Desk::AffectedByDelta(const lists::SnapshotDiff
 Result<Reevaluation> Desk::ListDelta(const lists::SnapshotDiff& diff, const std::string& what, double threshold,
                                      const std::string& caller) {
   ASSIGN_OR_RETURN(auto ids, AffectedByDelta(diff, threshold));
-  return Reevaluate(ids, fmt::format("{}: {} added, {} removed, {} changed", what, diff.added.size(), diff.removed.size(),
+  return InBatch([&] { return Reevaluate(ids, fmt::format("{}: {} added, {} removed, {} changed", what, diff.added.size(), diff.removed.size(),
                                      diff.changed.size()),
-                    caller);
+                    caller); });
 }
 
 Result<Reevaluation> Desk::RulesChanged(const std::vector<std::string>& rule_ids, const std::string& caller) {
   std::vector<Dependency> deps;
   for (const auto& r : rule_ids) deps.push_back({"rule", r});
   ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn(deps));
-  return Reevaluate(ids, "rules changed: " + fmt::format("{}", fmt::join(rule_ids, ", ")), caller);
+  return InBatch([&] { return Reevaluate(ids, "rules changed: " + fmt::format("{}", fmt::join(rule_ids, ", ")), caller); });
 }
 
 Result<Reevaluation> Desk::ProductChanged(const std::string& product, const std::string& caller) {
   ASSIGN_OR_RETURN(auto ids, store_->OpenOrdersDependingOn({{"product", product}}));
-  return Reevaluate(ids, "product " + product + " changed", caller);
+  return InBatch([&] { return Reevaluate(ids, "product " + product + " changed", caller); });
 }
 
 Result<ReplayResult> Replay(store::Store* store, int64_t audit_id, bool today, const EngineOptions& base,

@@ -67,6 +67,13 @@ struct Change {
   int64_t audit_id = 0;
 };
 
+// A shipment made: the determination at shipping and what it drew from each licence.
+struct Shipped {
+  int64_t audit_id = 0;
+  std::string outcome;
+  std::vector<store::LicenceUse> draws;
+};
+
 struct Reevaluation {
   std::string cause;
   std::vector<std::string> touched;  // open orders that depended on the change, determined again
@@ -83,11 +90,21 @@ class Desk {
   Result<Recorded> Determine(const nlohmann::json& transaction, const nlohmann::json& context,
                              const DetermineOptions& o);
 
+  // Ships a released order on `day` (default: the order's date): determines it again with the
+  // register as it stands (an expired, suspended, revoked or spent licence holds it), and when the
+  // answer does not hold it, records that determination, marks the order shipped and draws from
+  // each licence that authorised an item its value and quantity — one transaction
+  // (store::Store::Ship). FailedPrecondition, and no draw, when the order is not released, the new
+  // answer holds it (then recorded as its latest determination, status held) or a draw would pass
+  // a limit.
+  Result<Shipped> Ship(const std::string& order_id, std::optional<Date> day, const std::string& caller);
+
   // Determines these orders again and records each; returns the changes.
   Result<Reevaluation> Reevaluate(const std::vector<std::string>& order_ids, const std::string& cause,
                                   const std::string& caller);
 
-  // Changes, each followed by the re-evaluation of the open orders that depend on it.
+  // Changes, each followed by the re-evaluation of the open orders that depend on it; the change
+  // and the re-evaluations are one store batch (all written, or none).
   Result<Reevaluation> AddLicence(const nlohmann::json& licence, const std::string& caller);
   Result<Reevaluation> AmendLicence(const std::string& id, const nlohmann::json& patch, const std::string& caller);
   Result<Reevaluation> RevokeLicence(const std::string& id, Date effective, const std::string& caller);
@@ -110,6 +127,11 @@ class Desk {
  private:
   Result<Reevaluation> Withdraw(const std::string& id, bool revoke, Date effective, const std::string& caller);
   Status KeepRuleSet();
+  Result<store::AuditRecord> AuditOf(const nlohmann::json& transaction, const nlohmann::json& ctx, const Decision& d,
+                                     const DetermineOptions& o);
+  // Runs `change` and the re-evaluation it returns the order ids for, in one batch.
+  template <typename F>
+  Result<Reevaluation> InBatch(F&& change);
   store::Store* store_;
   const Engine* engine_;
   std::vector<ListRef> lists_;
@@ -132,6 +154,34 @@ Result<ReplayResult> Replay(store::Store* store, int64_t audit_id, bool today, c
 
 // The JSON pointers at which two JSON values differ (leaves only), at most `limit`.
 std::vector<std::string> JsonDifferences(const nlohmann::json& a, const nlohmann::json& b, size_t limit = 20);
+
+// The JSON answers shared by the command line (--format json) and the service (views.cc).
+nlohmann::json ReevaluationJson(const Reevaluation& r);
+nlohmann::json LicenceJson(const store::LicenceRecord& l);
+// A licence with its uses and the events of its history (`licenses show`).
+nlohmann::json LicenceDetailJson(const store::LicenceRecord& l, const std::vector<store::LicenceUse>& uses,
+                                 const std::vector<store::LicenceEvent>& events);
+nlohmann::json OrderJson(const store::OrderRecord& o);
+nlohmann::json AuditJson(const store::AuditRecord& r);
+nlohmann::json ReplayJson(int64_t audit_id, bool today, const ReplayResult& r);
+
+// A new snapshot of one list (lists update, POST /lists): the delta against the store's current
+// snapshot of that list, the snapshot recorded as current, an engine screening against the new
+// lists, and the re-evaluation of the open orders the delta reaches, recorded as `caller`.
+struct ListUpdate {
+  std::string list;
+  lists::SnapshotDiff diff;
+  Reevaluation reevaluation;
+  std::unique_ptr<Engine> engine;  // screens against the store's lists after the update
+  std::vector<ListRef> refs;       // those lists
+  nlohmann::json ToJson() const;   // the re-evaluation with "delta": {added, removed, changed}
+};
+// `path` must be a list file of a known format. `base` gives the engine's home and options; its
+// lists are replaced by the store's current snapshots.
+Result<ListUpdate> UpdateList(store::Store* store, const std::string& path, const EngineOptions& base,
+                              double threshold, const std::string& caller);
+// The store's current list snapshots as engine list references.
+std::vector<ListRef> RefsOf(const std::vector<store::ListSnapshotRecord>& snaps);
 
 }  // namespace cordon::state
 

@@ -191,5 +191,60 @@ TEST_F(StateTest, DependenciesNameTheLicencesRulesPartiesAndProducts) {
   EXPECT_EQ((*a)->context["licenses"][0]["id"], "D1");
 }
 
+TEST_F(StateTest, ShippingDrawsFromTheLicenceAndAnExpiredSpentOrSuspendedLicenceHoldsTheOrder) {
+  json d1 = Licence("D1");
+  d1["max_value"]["amount"] = 25000;  // two orders of 10 × 1,000
+  ASSERT_TRUE(desk_->AddLicence(d1, "test").ok());
+  for (const char* id : {"H1", "H2", "H3", "H4"}) {
+    EXPECT_EQ(Add(Order(id, "Huawei Technologies Co., Ltd.", "2024-05-10", {"D1"})), "AUTHORIZED");
+  }
+  EXPECT_EQ(Add(Order("N1", "Example Distributor Ltd.", "2024-05-10", {})), "NO_LICENSE_REQUIRED");
+  auto used = [&] { return (*store_->GetLicence("D1"))->used_value; };
+  auto status = [&](const std::string& id) { return (*store_->GetOrder(id))->status; };
+
+  auto s1 = desk_->Ship("H1", std::nullopt, "test");
+  ASSERT_TRUE(s1.ok()) << s1.status().message();
+  EXPECT_EQ(s1->outcome, "AUTHORIZED");
+  ASSERT_EQ(s1->draws.size(), 1u);
+  EXPECT_EQ(s1->draws[0].licence_id, "D1");
+  EXPECT_DOUBLE_EQ(s1->draws[0].value, 10000);
+  EXPECT_DOUBLE_EQ(s1->draws[0].quantity, 10);
+  EXPECT_EQ(status("H1"), store::OrderStatus::kShipped);
+  EXPECT_DOUBLE_EQ(used(), 10000);
+  EXPECT_EQ(desk_->Ship("H1", std::nullopt, "test").status().code(), StatusCode::kFailedPrecondition);  // once only
+
+  // Shipped after the licence expired (2025-12-31): held, nothing drawn.
+  auto late = desk_->Ship("H2", *Date::Parse("2026-01-05"), "test");
+  EXPECT_EQ(late.status().code(), StatusCode::kFailedPrecondition) << late.status().message();
+  EXPECT_EQ(status("H2"), store::OrderStatus::kHeld);
+  EXPECT_EQ((*store_->GetOrder("H2"))->outcome, "LICENSE_REQUIRED");
+  EXPECT_DOUBLE_EQ(used(), 10000);
+  EXPECT_EQ(desk_->Ship("H2", std::nullopt, "test").status().code(), StatusCode::kFailedPrecondition);  // held
+
+  ASSERT_TRUE(desk_->Ship("H3", std::nullopt, "test").ok());
+  EXPECT_DOUBLE_EQ(used(), 20000);
+  // 5,000 left: the licence cannot cover H4's 10,000, so it is held and nothing is drawn.
+  EXPECT_EQ(desk_->Ship("H4", std::nullopt, "test").status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(status("H4"), store::OrderStatus::kHeld);
+  EXPECT_DOUBLE_EQ(used(), 20000);
+  EXPECT_EQ(store_->LicenceUses("D1")->size(), 2u);
+
+  // An order needing no licence ships and draws nothing.
+  auto n1 = desk_->Ship("N1", std::nullopt, "test");
+  ASSERT_TRUE(n1.ok()) << n1.status().message();
+  EXPECT_TRUE(n1->draws.empty());
+  EXPECT_EQ(desk_->Ship("NOPE", std::nullopt, "test").status().code(), StatusCode::kNotFound);
+
+  // Suspension re-evaluates the licence's open orders like a revocation.
+  ASSERT_TRUE(desk_->AddLicence(Licence("D2"), "test").ok());
+  EXPECT_EQ(Add(Order("H5", "Huawei Technologies Co., Ltd.", "2024-05-10", {"D2"})), "AUTHORIZED");
+  auto susp = desk_->SuspendLicence("D2", *Date::Parse("2024-05-01"), "test");
+  ASSERT_TRUE(susp.ok()) << susp.status().message();
+  ASSERT_EQ(susp->changed.size(), 1u);
+  EXPECT_EQ(susp->changed[0].order, "H5");
+  EXPECT_EQ(susp->changed[0].after, "LICENSE_REQUIRED");
+  EXPECT_NE(susp->changed[0].rules.at(0).find("suspended"), std::string::npos) << susp->changed[0].rules.at(0);
+}
+
 }  // namespace
 }  // namespace cordon::state

@@ -1,6 +1,7 @@
 // The Store, written once over internal::Db for both backends.
 #include "cordon/store/store.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -54,26 +55,48 @@ std::optional<double> OptReal(const internal::Value& v) { return v ? std::option
 int64_t Int(const internal::Value& v) { return v ? std::stoll(*v) : 0; }
 json Json(const internal::Value& v) { return v ? json::parse(*v, nullptr, false) : json(); }
 
-// A write transaction that rolls back unless committed.
+// A write transaction that rolls back unless committed. Inside a batch it is part of the
+// batch's transaction: Begin and Commit do nothing, and leaving it uncommitted (an error) marks
+// the batch failed, so that the batch cannot commit without it.
+struct BatchState {
+  int depth = 0;
+  bool failed = false;
+};
+
 class Tx {
  public:
-  explicit Tx(Db* db) : db_(db) {}
+  Tx(Db* db, BatchState* batch) : db_(db), batch_(batch) {}
   Status Begin() {
+    if (batch_->depth > 0) {
+      if (batch_->failed) return FailedPrecondition("the batch has already failed: nothing of it will be written");
+      open_ = true;
+      return Status::Ok();
+    }
     RETURN_IF_ERROR(db_->Begin());
     open_ = true;
     return Status::Ok();
   }
   Status Commit() {
+    if (batch_->depth > 0) {
+      open_ = false;
+      return Status::Ok();
+    }
     Status s = db_->Commit();
     if (s.ok()) open_ = false;  // a failed commit is rolled back by the destructor
     return s;
   }
   ~Tx() {
-    if (open_) db_->Rollback();
+    if (!open_) return;
+    if (batch_->depth > 0) {
+      batch_->failed = true;
+    } else {
+      db_->Rollback();
+    }
   }
 
  private:
   Db* db_;
+  BatchState* batch_;
   bool open_ = false;
 };
 
@@ -91,7 +114,7 @@ class SqlStore : public Store {
     RETURN_IF_ERROR(db_->Script(
         "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied TEXT NOT NULL)"));
     for (const auto& m : internal::Migrations()) {
-      Tx tx(db_.get());
+      Tx tx(db_.get(), &batch_);
       RETURN_IF_ERROR(tx.Begin());
       if (Backend() == "postgresql") {
         RETURN_IF_ERROR(db_->Exec("SELECT pg_advisory_xact_lock(7240318)").status());  // one migrator at a time
@@ -117,7 +140,7 @@ class SqlStore : public Store {
 
   Status PutLicence(const LicenceRecord& l, const std::string& event, const std::string& caller) override {
     if (l.id.empty()) return InvalidArgument("licence: id is empty");
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
     std::string now = Now();
     std::string body = l.body.dump();
@@ -172,28 +195,68 @@ class SqlStore : public Store {
   }
 
   Result<int64_t> UseLicence(const LicenceUse& u) override {
-    if (u.value < 0 || u.quantity < 0) return InvalidArgument("licence use: value and quantity must not be negative");
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
-    // One conditional update: the check and the draw cannot be separated by another writer.
-    ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE licences SET used_value = used_value + ?, used_quantity = used_quantity + ? "
-                                          "WHERE id = ? AND (max_value IS NULL OR used_value + ? <= max_value + 0.000001) "
-                                          "AND (max_quantity IS NULL OR used_quantity + ? <= max_quantity + 0.000001)",
-                                          {u.value, u.quantity, u.licence_id, u.value, u.quantity}));
-    if (n == 0) {
-      ASSIGN_OR_RETURN(auto l, GetLicence(u.licence_id));
-      if (!l) return NotFound("licence '" + u.licence_id + "' is not in the register");
-      return FailedPrecondition(fmt::format(
-          "licence {}: drawing {} (quantity {}) would pass its limits (used {} of {}, quantity {} of {})", u.licence_id,
-          u.value, u.quantity, l->used_value, l->max_value ? fmt::format("{}", *l->max_value) : "no limit",
-          l->used_quantity, l->max_quantity ? fmt::format("{}", *l->max_quantity) : "no limit"));
-    }
-    std::vector<Row> rows;
-    RETURN_IF_ERROR(db_->Exec("INSERT INTO licence_uses (licence_id, order_id, value, quantity, at) VALUES (?, ?, ?, ?, ?) "
-                              "RETURNING id",
-                              {u.licence_id, u.order_id, u.value, u.quantity, Now()}, &rows).status());
+    ASSIGN_OR_RETURN(int64_t id, Draw(u, Now()));
     RETURN_IF_ERROR(tx.Commit());
-    return Int(rows.at(0)[0]);
+    return id;
+  }
+
+  Result<int64_t> Ship(const Shipment& sh) override {
+    Tx tx(db_.get(), &batch_);
+    RETURN_IF_ERROR(tx.Begin());
+    std::string now = Now();
+    // The status check and the change are one conditional update: a second shipper of the same
+    // order waits for the first's row lock (PostgreSQL) or write lock (SQLite) and then finds it shipped.
+    ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE orders SET status = 'shipped', updated = ? WHERE id = ? AND status = 'released'",
+                                          {now, sh.order_id}));
+    if (n == 0) {
+      ASSIGN_OR_RETURN(auto o, GetOrder(sh.order_id));
+      if (!o) return NotFound("order '" + sh.order_id + "' is not stored");
+      return FailedPrecondition(fmt::format("order {} is {}, not released: it cannot ship", sh.order_id,
+                                            OrderStatusName(o->status)));
+    }
+    ASSIGN_OR_RETURN(int64_t id, AppendAudit(sh.audit, sh.order_id, now));
+    RETURN_IF_ERROR(db_->Exec("UPDATE orders SET outcome = ?, audit_id = ? WHERE id = ?", {sh.audit.outcome, id, sh.order_id})
+                        .status());
+    // Licences are drawn in id order, so that two shipments drawing on the same licences take
+    // their row locks in the same order (no deadlock).
+    std::vector<LicenceUse> draws = sh.draws;
+    std::sort(draws.begin(), draws.end(), [](const auto& x, const auto& y) { return x.licence_id < y.licence_id; });
+    for (const auto& d : draws) {
+      LicenceUse u = d;
+      u.order_id = sh.order_id;
+      RETURN_IF_ERROR(Draw(u, now).status());
+    }
+    RETURN_IF_ERROR(tx.Commit());
+    return id;
+  }
+
+  Status BeginBatch() override {
+    if (batch_.depth == 0) {
+      RETURN_IF_ERROR(db_->Begin());
+      batch_.failed = false;
+    }
+    ++batch_.depth;
+    return Status::Ok();
+  }
+
+  Status CommitBatch() override {
+    if (batch_.depth == 0) return Internal("store: CommitBatch without BeginBatch");
+    if (--batch_.depth > 0) return batch_.failed ? FailedPrecondition("the batch failed: nothing of it was written") : Status::Ok();
+    if (batch_.failed) {
+      db_->Rollback();
+      return FailedPrecondition("the batch failed: nothing of it was written");
+    }
+    Status s = db_->Commit();
+    if (!s.ok()) db_->Rollback();
+    return s;
+  }
+
+  void AbortBatch() override {
+    if (batch_.depth == 0) return;
+    batch_.failed = true;
+    if (--batch_.depth == 0) db_->Rollback();
   }
 
   Result<std::vector<LicenceUse>> LicenceUses(const std::string& id) override {
@@ -206,19 +269,10 @@ class SqlStore : public Store {
   }
 
   Result<int64_t> Record(const AuditRecord& a, const std::optional<OrderRecord>& order) override {
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
     std::string now = Now();
-    json deps = json::array();
-    for (const auto& d : a.deps) deps.push_back({d.kind, d.key});
-    std::vector<Row> rows;
-    RETURN_IF_ERROR(db_->Exec(
-        "INSERT INTO audit (at, caller, order_id, input, context, day, rules_version, lists, outcome, determination, cause, "
-        "deps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-        {now, a.caller, order ? order->id : a.order_id, a.input.dump(), a.context.dump(), a.date, a.rules_version,
-         a.lists.dump(), a.outcome, a.determination.dump(), a.cause, deps.dump()},
-        &rows).status());
-    int64_t id = Int(rows.at(0)[0]);
+    ASSIGN_OR_RETURN(int64_t id, AppendAudit(a, order ? order->id : a.order_id, now));
     if (order) {
       RETURN_IF_ERROR(db_->Exec(
           "INSERT INTO orders (id, status, tx, context, outcome, audit_id, updated) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -310,7 +364,7 @@ class SqlStore : public Store {
   }
 
   Status SetOrderStatus(const std::string& id, OrderStatus status) override {
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
     ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE orders SET status = ?, updated = ? WHERE id = ?",
                                           {OrderStatusName(status), Now(), id}));
@@ -341,7 +395,7 @@ class SqlStore : public Store {
   }
 
   Result<int64_t> AddListSnapshot(const ListSnapshotRecord& s) override {
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
     std::vector<Row> rows;
     RETURN_IF_ERROR(db_->Exec("INSERT INTO list_snapshots (list, path, sha256, entities, loaded_at) VALUES (?, ?, ?, ?, ?) "
@@ -360,7 +414,7 @@ class SqlStore : public Store {
   }
 
   Status PutRuleSet(const std::string& version, const json& files) override {
-    Tx tx(db_.get());
+    Tx tx(db_.get(), &batch_);
     RETURN_IF_ERROR(tx.Begin());
     RETURN_IF_ERROR(db_->Exec("INSERT INTO rule_sets (version, files) VALUES (?, ?) ON CONFLICT (version) DO NOTHING",
                               {version, files.dump()}).status());
@@ -375,7 +429,45 @@ class SqlStore : public Store {
   }
 
  private:
+  // Draws inside the current transaction (UseLicence and Ship): one conditional update, so the
+  // check and the draw cannot be separated by another writer.
+  Result<int64_t> Draw(const LicenceUse& u, const std::string& now) {
+    if (u.value < 0 || u.quantity < 0) return InvalidArgument("licence use: value and quantity must not be negative");
+    ASSIGN_OR_RETURN(int64_t n, db_->Exec("UPDATE licences SET used_value = used_value + ?, used_quantity = used_quantity + ? "
+                                          "WHERE id = ? AND (max_value IS NULL OR used_value + ? <= max_value + 0.000001) "
+                                          "AND (max_quantity IS NULL OR used_quantity + ? <= max_quantity + 0.000001)",
+                                          {u.value, u.quantity, u.licence_id, u.value, u.quantity}));
+    if (n == 0) {
+      ASSIGN_OR_RETURN(auto l, GetLicence(u.licence_id));
+      if (!l) return NotFound("licence '" + u.licence_id + "' is not in the register");
+      return FailedPrecondition(fmt::format(
+          "licence {}: drawing {} (quantity {}) would pass its limits (used {} of {}, quantity {} of {})", u.licence_id,
+          u.value, u.quantity, l->used_value, l->max_value ? fmt::format("{}", *l->max_value) : "no limit",
+          l->used_quantity, l->max_quantity ? fmt::format("{}", *l->max_quantity) : "no limit"));
+    }
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(db_->Exec("INSERT INTO licence_uses (licence_id, order_id, value, quantity, at) VALUES (?, ?, ?, ?, ?) "
+                              "RETURNING id",
+                              {u.licence_id, u.order_id, u.value, u.quantity, now}, &rows).status());
+    return Int(rows.at(0)[0]);
+  }
+
+  // Appends an audit record inside the current transaction; returns its id.
+  Result<int64_t> AppendAudit(const AuditRecord& a, const std::string& order_id, const std::string& now) {
+    json deps = json::array();
+    for (const auto& d : a.deps) deps.push_back({d.kind, d.key});
+    std::vector<Row> rows;
+    RETURN_IF_ERROR(db_->Exec(
+        "INSERT INTO audit (at, caller, order_id, input, context, day, rules_version, lists, outcome, determination, cause, "
+        "deps) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+        {now, a.caller, order_id, a.input.dump(), a.context.dump(), a.date, a.rules_version, a.lists.dump(), a.outcome,
+         a.determination.dump(), a.cause, deps.dump()},
+        &rows).status());
+    return Int(rows.at(0)[0]);
+  }
+
   std::unique_ptr<Db> db_;
+  BatchState batch_;
 };
 
 }  // namespace

@@ -9,8 +9,9 @@
 //
 // One interface, two databases (SQLite: one file in WAL mode; PostgreSQL through libpqxx), the
 // same schema and versioned migrations (migrations.cc), applied by Open. Every method is one
-// database transaction: a crash leaves each write either whole or absent. A Store is used by one
-// thread; open one per thread or process (they may share the database).
+// database transaction: a crash leaves each write either whole or absent; a Batch makes several
+// writes one transaction. A Store is used by one thread; open one per thread or process (they
+// may share the database).
 #ifndef CORDON_STORE_STORE_H_
 #define CORDON_STORE_STORE_H_
 
@@ -105,6 +106,14 @@ struct AuditQuery {
   int limit = 100;
 };
 
+// A shipment of a released order: the determination made when it ships and what it draws from
+// each licence that authorised it.
+struct Shipment {
+  std::string order_id;
+  AuditRecord audit;
+  std::vector<LicenceUse> draws;
+};
+
 struct ListSnapshotRecord {
   int64_t id = 0;
   std::string list;  // US.SDN, US.CSL, ...
@@ -129,6 +138,12 @@ class Store {
   // (nothing is drawn), NotFound for an unknown licence. Returns the use's id.
   virtual Result<int64_t> UseLicence(const LicenceUse& use) = 0;
   virtual Result<std::vector<LicenceUse>> LicenceUses(const std::string& licence_id) = 0;
+  // Ships a released order in one transaction: records the determination, marks the order
+  // shipped and makes every draw. FailedPrecondition, and nothing written, when the order is not
+  // released (held, already shipped, cancelled: re-checked under the order's row lock, so two
+  // shippers of one order cannot both succeed) or a draw would pass a licence's limit; NotFound
+  // for an unknown order or licence. Returns the audit id.
+  virtual Result<int64_t> Ship(const Shipment& s) = 0;
 
   // Appends a determination to the audit trail and, when `order` is given, makes it that order's
   // latest determination (status, outcome, dependency index): one transaction. Returns the audit id.
@@ -148,8 +163,44 @@ class Store {
   virtual Result<std::vector<ListSnapshotRecord>> CurrentLists() = 0;  // the latest of each list
 
   // The rule and reference files of a rule-set version ({path: text}), kept once per version.
+  // Batches (use the Batch guard below): every write between BeginBatch and the matching
+  // CommitBatch is one database transaction, committed together or not at all. Batches nest: only
+  // the outermost commits. After an error inside a batch (any write that failed, or AbortBatch)
+  // the outermost CommitBatch rolls everything back and returns FailedPrecondition.
+  virtual Status BeginBatch() = 0;
+  virtual Status CommitBatch() = 0;
+  virtual void AbortBatch() = 0;
+
   virtual Status PutRuleSet(const std::string& version, const nlohmann::json& files) = 0;
   virtual Result<std::optional<nlohmann::json>> GetRuleSet(const std::string& version) = 0;
+};
+
+// RAII for a batch: aborts it unless Commit() was called.
+//   Batch batch(store);
+//   RETURN_IF_ERROR(batch.Begin());
+//   ... writes ...
+//   RETURN_IF_ERROR(batch.Commit());
+class Batch {
+ public:
+  explicit Batch(Store* store) : store_(store) {}
+  Batch(const Batch&) = delete;
+  Batch& operator=(const Batch&) = delete;
+  ~Batch() {
+    if (open_) store_->AbortBatch();
+  }
+  Status Begin() {
+    Status s = store_->BeginBatch();
+    open_ = s.ok();
+    return s;
+  }
+  Status Commit() {
+    open_ = false;
+    return store_->CommitBatch();
+  }
+
+ private:
+  Store* store_;
+  bool open_ = false;
 };
 
 // "sqlite:PATH" or a plain path (SQLite, created when missing); "postgresql://..." or

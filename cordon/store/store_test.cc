@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
 #include <thread>
 
 #include "cordon/store/internal/db.h"
@@ -146,23 +147,25 @@ TEST_F(StoreTest, ListSnapshotsAndRuleSets) {
   EXPECT_FALSE(*store_->GetRuleSet("v2"));
 }
 
-// Two writers drawing from one licence at once never overdraw it.
-TEST_F(StoreTest, ConcurrentWritersNeverOverdraw) {
-  ASSERT_TRUE(store_->PutLicence(Licence("D1", 1000.0, 25.0), "add", "alice").ok());
+// Runs `op(store, writer, i)` for i < n on two threads at once, each with its own connection.
+// Returns how many calls succeeded in all, and the first error other than FailedPrecondition (a
+// refusal) either thread met ("" when none).
+template <typename Op>
+std::pair<int, std::string> TwoWriters(const std::string& url, int n, Op op) {
   int granted[2] = {0, 0};
   std::string errors[2];
   auto writer = [&](int w) {
-    auto s = Open(url_);
+    auto s = Open(url);
     if (!s.ok()) {
       errors[w] = s.status().message();
       return;
     }
-    for (int i = 0; i < 40; ++i) {
-      auto r = (*s)->UseLicence({0, "D1", "W" + std::to_string(w), 7, 1, ""});
+    for (int i = 0; i < n; ++i) {
+      Status r = op(**s, w, i);
       if (r.ok()) {
         ++granted[w];
-      } else if (r.status().code() != StatusCode::kFailedPrecondition) {
-        errors[w] = r.status().message();
+      } else if (r.code() != StatusCode::kFailedPrecondition) {
+        errors[w] = r.message();
         return;
       }
     }
@@ -170,13 +173,132 @@ TEST_F(StoreTest, ConcurrentWritersNeverOverdraw) {
   std::thread a(writer, 0), b(writer, 1);
   a.join();
   b.join();
-  ASSERT_EQ(errors[0], "");
-  ASSERT_EQ(errors[1], "");
-  EXPECT_EQ(granted[0] + granted[1], 25);  // the quantity limit binds first (25 × 7 = 175 ≤ 1000)
+  return {granted[0] + granted[1], errors[0] + errors[1]};
+}
+
+// Two writers drawing from one licence at once never overdraw it.
+TEST_F(StoreTest, ConcurrentWritersNeverOverdraw) {
+  ASSERT_TRUE(store_->PutLicence(Licence("D1", 1000.0, 25.0), "add", "alice").ok());
+  auto [granted, errors] = TwoWriters(url_, 40, [](Store& s, int w, int) {
+    return s.UseLicence({0, "D1", "W" + std::to_string(w), 7, 1, ""}).status();
+  });
+  ASSERT_EQ(errors, "");
+  EXPECT_EQ(granted, 25);  // the quantity limit binds first (25 × 7 = 175 ≤ 1000)
   auto l = store_->GetLicence("D1");
   EXPECT_DOUBLE_EQ((*l)->used_quantity, 25);
   EXPECT_DOUBLE_EQ((*l)->used_value, 175);
   EXPECT_EQ(store_->LicenceUses("D1")->size(), 25u);
+}
+
+// A batch is one transaction: an error anywhere in it leaves none of its writes.
+TEST_F(StoreTest, ABatchCommitsWholeOrNotAtAll) {
+  OrderRecord o;
+  o.transaction = json::object();
+  o.context = json::object();
+  {
+    Batch batch(store_.get());
+    ASSERT_TRUE(batch.Begin().ok());
+    ASSERT_TRUE(store_->PutLicence(Licence("D1", 100.0, std::nullopt), "add", "alice").ok());
+    o.id = "SO-1";
+    ASSERT_TRUE(store_->Record(Determination("AUTHORIZED", {{"licence", "D1"}}), o).ok());
+    EXPECT_TRUE(*store_->GetOrder("SO-1"));  // visible inside the batch
+    EXPECT_FALSE(store_->UseLicence({0, "D1", "SO-1", 500, 1, ""}).ok());  // overdraw: the batch fails
+    o.id = "SO-2";
+    EXPECT_FALSE(store_->Record(Determination("AUTHORIZED", {}), o).ok());  // refused after the failure
+    Status s = batch.Commit();
+    EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition) << s.message();
+  }
+  EXPECT_FALSE(*store_->GetLicence("D1"));
+  EXPECT_FALSE(*store_->GetOrder("SO-1"));
+  EXPECT_TRUE(store_->Audit({})->empty());
+  {
+    Batch batch(store_.get());  // abandoned without Commit (an early return): rolled back
+    ASSERT_TRUE(batch.Begin().ok());
+    ASSERT_TRUE(store_->PutLicence(Licence("D1", 100.0, std::nullopt), "add", "alice").ok());
+  }
+  EXPECT_FALSE(*store_->GetLicence("D1"));
+  {
+    Batch outer(store_.get());
+    ASSERT_TRUE(outer.Begin().ok());
+    ASSERT_TRUE(store_->PutLicence(Licence("D1", 100.0, std::nullopt), "add", "alice").ok());
+    {
+      Batch inner(store_.get());  // nested: commits with the outer one
+      ASSERT_TRUE(inner.Begin().ok());
+      o.id = "SO-1";
+      ASSERT_TRUE(store_->Record(Determination("AUTHORIZED", {}), o).ok());
+      ASSERT_TRUE(inner.Commit().ok());
+    }
+    ASSERT_TRUE(store_->UseLicence({0, "D1", "SO-1", 50, 1, ""}).ok());
+    ASSERT_TRUE(outer.Commit().ok());
+  }
+  auto other = Open(url_);  // another connection sees all of it
+  ASSERT_TRUE(other.ok());
+  EXPECT_DOUBLE_EQ((*(*other)->GetLicence("D1"))->used_value, 50);
+  EXPECT_TRUE(*(*other)->GetOrder("SO-1"));
+  EXPECT_EQ((*other)->Audit({})->size(), 1u);
+}
+
+// Shipping: the determination, the status and the draws are one transaction.
+TEST_F(StoreTest, ShippingMarksTheOrderAndDrawsOrDoesNothing) {
+  ASSERT_TRUE(store_->PutLicence(Licence("D1", 100.0, std::nullopt), "add", "alice").ok());
+  ASSERT_TRUE(store_->PutLicence(Licence("D2", 10.0, std::nullopt), "add", "alice").ok());
+  OrderRecord o;
+  o.transaction = json::object();
+  o.context = json::object();
+  o.status = OrderStatus::kReleased;
+  for (const char* id : {"SO-1", "SO-2"}) {
+    o.id = id;
+    ASSERT_TRUE(store_->Record(Determination("AUTHORIZED", {}), o).ok());
+  }
+  // A draw on D2 would pass its limit: nothing is written, D1 included.
+  auto over = store_->Ship({"SO-1", Determination("AUTHORIZED", {}), {{0, "D1", "", 40, 1, ""}, {0, "D2", "", 20, 1, ""}}});
+  EXPECT_EQ(over.status().code(), StatusCode::kFailedPrecondition) << over.status().message();
+  EXPECT_EQ((*store_->GetOrder("SO-1"))->status, OrderStatus::kReleased);
+  EXPECT_DOUBLE_EQ((*store_->GetLicence("D1"))->used_value, 0);
+  EXPECT_EQ(store_->Audit({})->size(), 2u);
+  auto ok = store_->Ship({"SO-1", Determination("AUTHORIZED", {}), {{0, "D1", "", 40, 1, ""}, {0, "D2", "", 10, 1, ""}}});
+  ASSERT_TRUE(ok.ok()) << ok.status().message();
+  auto shipped = *store_->GetOrder("SO-1");
+  EXPECT_EQ(shipped->status, OrderStatus::kShipped);
+  EXPECT_EQ(shipped->audit_id, *ok);
+  EXPECT_EQ((*store_->LicenceUses("D1"))[0].order_id, "SO-1");
+  EXPECT_DOUBLE_EQ((*store_->GetLicence("D2"))->used_value, 10);
+  // Twice: refused.
+  EXPECT_EQ(store_->Ship({"SO-1", Determination("AUTHORIZED", {}), {}}).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(store_->Ship({"NOPE", Determination("AUTHORIZED", {}), {}}).status().code(), StatusCode::kNotFound);
+  o.id = "SO-3";
+  o.status = OrderStatus::kHeld;
+  ASSERT_TRUE(store_->Record(Determination("LICENSE_REQUIRED", {}), o).ok());
+  EXPECT_EQ(store_->Ship({"SO-3", Determination("AUTHORIZED", {}), {}}).status().code(), StatusCode::kFailedPrecondition);
+}
+
+// Two shippers at once: each order ships once, and together they never overdraw the licence.
+TEST_F(StoreTest, ConcurrentShippersNeverOverdrawOrShipTwice) {
+  ASSERT_TRUE(store_->PutLicence(Licence("D1", 100.0, std::nullopt), "add", "alice").ok());
+  OrderRecord o;
+  o.transaction = json::object();
+  o.context = json::object();
+  o.status = OrderStatus::kReleased;
+  constexpr int kOrders = 30;  // 30 orders of 7 against 100: 14 can ship
+  for (int i = 0; i < kOrders; ++i) {
+    o.id = "SO-" + std::to_string(i);
+    ASSERT_TRUE(store_->Record(Determination("AUTHORIZED", {}), o).ok());
+  }
+  // Both try every order, in the same order.
+  auto [shipped, errors] = TwoWriters(url_, kOrders, [&](Store& s, int, int i) {
+    return s.Ship({"SO-" + std::to_string(i), Determination("AUTHORIZED", {}), {{0, "D1", "", 7, 1, ""}}}).status();
+  });
+  ASSERT_EQ(errors, "");
+  EXPECT_EQ(shipped, 14);
+  auto uses = *store_->LicenceUses("D1");
+  ASSERT_EQ(uses.size(), 14u);
+  std::set<std::string> orders;
+  for (const auto& u : uses) orders.insert(u.order_id);
+  EXPECT_EQ(orders.size(), 14u);  // no order drew twice
+  EXPECT_DOUBLE_EQ((*store_->GetLicence("D1"))->used_value, 98);
+  int n_shipped = 0;
+  for (const auto& ord : *store_->Orders(false)) n_shipped += ord.status == OrderStatus::kShipped;
+  EXPECT_EQ(n_shipped, 14);
 }
 
 }  // namespace

@@ -97,7 +97,34 @@ Status CheckProfile(const json& p, const std::string& path) {
       return InvalidArgument(path + ": " + k + ": required, a non-empty array");
     }
   }
+  if (p.contains("rates")) {
+    if (!p["rates"].is_object()) return InvalidArgument(path + ": rates: must be an object");
+    for (const char* k : {"knowledge_unknown", "contains_fdp_ic", "contains_fdp_ic_unknown"}) {
+      if (!p["rates"].contains(k)) continue;
+      const json& v = p["rates"][k];
+      if (!v.is_number() || v.get<double>() < 0 || v.get<double>() > 1) {
+        return InvalidArgument(path + ": rates." + k + ": must be a number from 0 to 1");
+      }
+    }
+  }
   return Status::Ok();
+}
+
+// How often a generated flow carries a fact and what it says: real declarations are mostly
+// complete, and the few gaps are what a compliance desk would have to chase.
+struct UnknownRates {
+  double knowledge_unknown = 0;  // share of flows with no statement of what the exporter knows
+  double fdp_ic = 0;             // share of foreign-made items holding a US direct-product chip
+  double fdp_ic_unknown = 0;     // share whose supplier did not say
+};
+
+UnknownRates ReadRates(const json& p) {
+  UnknownRates r;
+  const json rates = p.value("rates", json::object());
+  r.knowledge_unknown = rates.value("knowledge_unknown", 0.0);
+  r.fdp_ic = rates.value("contains_fdp_ic", 0.0);
+  r.fdp_ic_unknown = rates.value("contains_fdp_ic_unknown", 0.0);
+  return r;
 }
 
 }  // namespace
@@ -108,6 +135,8 @@ Status GenerateFlows(const std::string& profile_path, size_t count, uint64_t see
   RETURN_IF_ERROR(CheckProfile(p, profile_path));
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<double> unit(0, 1);
+  const UnknownRates rates = ReadRates(p);
+  json tx_knowledge;
   for (size_t i = 0; i < count; ++i) {
     const json& fac = Pick(p["facilities"], rng);
     const json& origin = Pick(p["origins"], rng);
@@ -129,6 +158,9 @@ Status GenerateFlows(const std::string& profile_path, size_t count, uint64_t see
       // Foreign-made: some US-origin content, sometimes a US chip inside.
       us_content["controlled_value"] = {{"amount", std::round(value * 0.3 * unit(rng))}, {"currency", "USD"}};
       us_content["contains_us_ic"] = unit(rng) < 0.5;
+      // Whether it holds a chip that is itself a US direct product: declared by most suppliers,
+      // left unknown by some (the profile says how many), which the rules must then hold.
+      if (unit(rng) >= rates.fdp_ic_unknown) us_content["contains_fdp_ic"] = unit(rng) < rates.fdp_ic;
     }
     json item = {{"id", "I1"},
                  {"description", product["name"]},
@@ -141,6 +173,11 @@ Status GenerateFlows(const std::string& profile_path, size_t count, uint64_t see
                                  {"plant_us_origin", made_in != "US" && unit(rng) < 0.3},
                                  {"technology_origin", tech}}}};
     if (!us_content.empty()) item["us_content"] = us_content;
+    if (unit(rng) >= rates.knowledge_unknown) {
+      tx_knowledge = {{"informed", json::array()}, {"aware", json::array()}, {"suspects", json::array()}};
+    } else {
+      tx_knowledge = nullptr;
+    }
     json facility = {{"name", fac["name"]}, {"country", dest}, {"headquarters", fac["headquarters"]},
                      {"ic", fac["ic"]}, {"node_nm", fac["node_nm"]}, {"non_planar", fac["non_planar"]}};
     json tx = {{"id", "F" + std::to_string(i + 1)},
@@ -151,6 +188,7 @@ Status GenerateFlows(const std::string& profile_path, size_t count, uint64_t see
                {"parties", json::array({{{"role", "end_user"}, {"name", fac["owner"]}, {"country", dest},
                                           {"headquarters", fac["headquarters"]}}})},
                {"end_use", {{"facility", facility}, {"purpose", json::array({"production"})}}}};
+    if (!tx_knowledge.is_null()) tx["knowledge"] = tx_knowledge;
     if (path == "service") {
       tx["activity"] = "service";
       tx["items"] = json::array();

@@ -73,4 +73,36 @@ Result<Scenario> LoadScenario(const std::string& path) {
   return s;
 }
 
+Scenario Combine(const std::vector<Scenario>& parts) {
+  if (parts.size() == 1) return parts[0];
+  Scenario c;
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const Scenario& p = parts[i];
+    const char* sep = i == 0 ? "" : "+";
+    c.id += sep + p.id;
+    c.source += sep + p.source;
+    c.title += (i == 0 ? "" : "; and ") + p.title;
+    c.rationale += (i == 0 ? "" : "\n\n") + p.rationale;
+    if (i == 0 || p.from < c.from) c.from = p.from;
+    c.rule_files.insert(c.rule_files.end(), p.rule_files.begin(), p.rule_files.end());
+    c.retire.insert(c.retire.end(), p.retire.begin(), p.retire.end());
+  }
+  return c;
+}
+
+Result<Scenario> LoadScenarios(const std::string& spec) {
+  std::vector<Scenario> parts;
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t plus = spec.find('+', start);
+    std::string one = spec.substr(start, plus == std::string::npos ? std::string::npos : plus - start);
+    if (one.empty()) return InvalidArgument("'" + spec + "': an empty scenario between '+' signs");
+    ASSIGN_OR_RETURN(Scenario s, LoadScenario(one));
+    parts.push_back(std::move(s));
+    if (plus == std::string::npos) break;
+    start = plus + 1;
+  }
+  return Combine(parts);
+}
+
 }  // namespace cordon::whatif

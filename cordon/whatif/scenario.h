@@ -27,6 +27,14 @@ struct Scenario {
 // Unknown fields, missing files and bad dates are errors naming the field.
 Result<Scenario> LoadScenario(const std::string& path);
 
+// Several overlays at once ("a+b"): the union of their rule files and retirements, from the
+// earliest of their dates. Two overlays that define the same rule id fail when the engine loads
+// them, as two rule files would.
+Scenario Combine(const std::vector<Scenario>& parts);
+
+// Loads "a.json" or "a.json+b.json+..." (a combination).
+Result<Scenario> LoadScenarios(const std::string& spec);
+
 }  // namespace cordon::whatif
 
 #endif  // CORDON_WHATIF_SCENARIO_H_

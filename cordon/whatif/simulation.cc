@@ -67,10 +67,11 @@ std::string CaptureChart(const SimulationResult& r) {
   }
   const int bar = 18, gap = 28, left = 60, height = 220;
   const int group = static_cast<int>(r.runs.size()) * bar + gap;
-  const int width = left + static_cast<int>(regimes.size()) * group + 20;
+  const int width = std::max(left + static_cast<int>(regimes.size()) * group + 20, left + 3 * 200);
+  const int legend_rows = static_cast<int>((r.runs.size() + 2) / 3);
   std::ostringstream o;
   o << "<svg role=\"img\" aria-label=\"value caught by regime and scenario\" width=\"" << width << "\" height=\""
-    << height + 60 << "\" xmlns=\"http://www.w3.org/2000/svg\">";
+    << height + 44 + 18 * legend_rows << "\" xmlns=\"http://www.w3.org/2000/svg\">";
   o << "<line x1=\"" << left << "\" y1=\"" << height << "\" x2=\"" << width << "\" y2=\"" << height
     << "\" stroke=\"#999\"/>";
   int gi = 0;
@@ -88,9 +89,8 @@ std::string CaptureChart(const SimulationResult& r) {
                      x0 + static_cast<int>(r.runs.size()) * bar / 2, height + 18, Html(reg));
     ++gi;
   }
-  int ly = height + 40;
   for (size_t k = 0; k < r.runs.size(); ++k) {
-    int lx = left + static_cast<int>(k) * 170;
+    int lx = left + static_cast<int>(k % 3) * 200, ly = height + 40 + static_cast<int>(k / 3) * 18;
     o << fmt::format("<rect x=\"{}\" y=\"{}\" width=\"12\" height=\"12\" fill=\"{}\"/><text x=\"{}\" y=\"{}\" font-size=\"12\">{}</text>",
                      lx, ly - 10, kColours[k % 6], lx + 16, ly, Html(r.runs[k].id));
   }
@@ -103,18 +103,27 @@ std::string CaptureChart(const SimulationResult& r) {
 std::string RouteDiagram(const RunSummary& run) {
   struct Link { std::string from, to; double value; };
   std::map<std::pair<int, std::string>, double> nodes;  // (column, country) -> value
-  std::map<std::tuple<int, std::string, std::string>, double> links;
   double max = 0;
   int columns = 0;
-  for (const auto& [route, t] : run.leaks_by_route) {
+  auto split = [](const std::string& route) {
     std::vector<std::string> hops;
     std::stringstream ss(route);
     std::string hop;
     while (std::getline(ss, hop, '>')) hops.push_back(hop);
-    columns = std::max(columns, static_cast<int>(hops.size()));
+    return hops;
+  };
+  for (const auto& [route, t] : run.leaks_by_route) columns = std::max(columns, static_cast<int>(split(route).size()));
+  // The origin sits in the first column and the destination in the last, whatever the route's
+  // length, so a direct route is one band from origin to destination.
+  auto column_of = [&](size_t i, size_t n) { return i + 1 == n ? columns - 1 : static_cast<int>(i); };
+  std::map<std::tuple<int, std::string, int, std::string>, double> spans;  // from column, from, to column, to
+  for (const auto& [route, t] : run.leaks_by_route) {
+    std::vector<std::string> hops = split(route);
     for (size_t i = 0; i < hops.size(); ++i) {
-      nodes[{static_cast<int>(i), hops[i]}] += t.value;
-      if (i + 1 < hops.size()) links[{static_cast<int>(i), hops[i], hops[i + 1]}] += t.value;
+      nodes[{column_of(i, hops.size()), hops[i]}] += t.value;
+      if (i + 1 < hops.size()) {
+        spans[{column_of(i, hops.size()), hops[i], column_of(i + 1, hops.size()), hops[i + 1]}] += t.value;
+      }
     }
     max = std::max(max, t.value);
   }
@@ -132,17 +141,19 @@ std::string RouteDiagram(const RunSummary& run) {
     cursor[k.first] += h + 14;
   }
   std::ostringstream o;
-  o << "<svg role=\"img\" aria-label=\"leakage routes\" width=\"" << width << "\" height=\"" << height + 40
+  double svg_height = height + 40;
+  for (const auto& [col, y] : cursor) svg_height = std::max(svg_height, y + 20);
+  o << "<svg role=\"img\" aria-label=\"leakage routes\" width=\"" << width << "\" height=\"" << svg_height
     << "\" xmlns=\"http://www.w3.org/2000/svg\">";
   std::map<std::pair<int, std::string>, double> out_used, in_used;
-  for (const auto& [k, v] : links) {
-    auto [col, from, to] = k;
-    auto a = pos[{col, from}], b = pos[{col + 1, to}];
+  for (const auto& [k, v] : spans) {
+    auto [col, from, to_col, to] = k;
+    auto a = pos[{col, from}], b = pos[{to_col, to}];
     double w = v / total * (height - 40);
-    double y1 = a.first + out_used[{col, from}] + w / 2, y2 = b.first + in_used[{col + 1, to}] + w / 2;
+    double y1 = a.first + out_used[{col, from}] + w / 2, y2 = b.first + in_used[{to_col, to}] + w / 2;
     out_used[{col, from}] += w;
-    in_used[{col + 1, to}] += w;
-    double x1 = 20 + col * 160 + 14, x2 = 20 + (col + 1) * 160;
+    in_used[{to_col, to}] += w;
+    double x1 = 20 + col * 160 + 14, x2 = 20 + to_col * 160;
     o << fmt::format("<path d=\"M{:.0f},{:.1f} C{:.0f},{:.1f} {:.0f},{:.1f} {:.0f},{:.1f}\" stroke=\"#dc2626\" stroke-opacity=\"0.35\" "
                      "stroke-width=\"{:.1f}\" fill=\"none\"><title>{} → {}: {}</title></path>",
                      x1, y1, (x1 + x2) / 2, y1, (x1 + x2) / 2, y2, x2, y2, std::max(1.0, w), Html(from), Html(to), Money(v));

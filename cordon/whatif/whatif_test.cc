@@ -64,11 +64,17 @@ TEST_F(WhatIfTest, BadManifestNamesTheField) {
 //     The jp-persons overlay catches it.
 //  F4 a spare part (EAR99, JP NOT_LISTED) from KR to the fab: nothing catches it in any run.
 constexpr const char* kFlows = R"(
-{"id":"F1","concern":true,"transaction":{"id":"F1","date":"2025-03-17","activity":"export","ship_from":"JP","destination":"CN","exporter":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":3000000,"currency":"USD"},"made_in":"JP","classification":{"US":"3B001.c","JP":"ETCO.T1.7.2023","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}],"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
-{"id":"F2","concern":true,"transaction":{"id":"F2","date":"2025-03-17","activity":"export","ship_from":"MY","destination":"CN","exporter":{"name":"Example Seiki Malaysia Sdn. Bhd.","country":"MY","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":2000000,"currency":"USD"},"made_in":"MY","classification":{"US":"3B001.c","JP":"ETCO.T1.7.2023","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}],"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
-{"id":"F3","concern":true,"transaction":{"id":"F3","date":"2025-03-17","activity":"service","ship_from":"JP","destination":"CN","exporter":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[],"service":{"task":"maintain","performer":{"name":"Field engineer","nationalities":["JP"],"located_in":"CN","employer":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"}},"equipment":{"id":"E1","kind":"commodity","quantity":1,"unit_value":{"amount":1000000,"currency":"USD"},"made_in":"JP","classification":{"US":"3B991","JP":"NOT_LISTED","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}},"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
-{"id":"F4","concern":true,"transaction":{"id":"F4","date":"2025-03-17","activity":"export","ship_from":"KR","destination":"CN","exporter":{"name":"Example Semitech Co., Ltd.","country":"KR","headquarters":"KR"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":10000,"currency":"USD"},"made_in":"KR","classification":{"US":"EAR99","JP":"NOT_LISTED","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{}}}],"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
+{"id":"F1","concern":true,"transaction":{"id":"F1","date":"2025-03-17","activity":"export","ship_from":"JP","destination":"CN","exporter":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":3000000,"currency":"USD"},"made_in":"JP","classification":{"US":"3B001.c","JP":"ETCO.T1.7.2023","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false,"contains_fdp_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}],"knowledge":{"informed":[],"aware":[],"suspects":[]},"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
+{"id":"F2","concern":true,"transaction":{"id":"F2","date":"2025-03-17","activity":"export","ship_from":"MY","destination":"CN","exporter":{"name":"Example Seiki Malaysia Sdn. Bhd.","country":"MY","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":2000000,"currency":"USD"},"made_in":"MY","classification":{"US":"3B001.c","JP":"ETCO.T1.7.2023","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false,"contains_fdp_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}],"knowledge":{"informed":[],"aware":[],"suspects":[]},"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
+{"id":"F3","concern":true,"transaction":{"id":"F3","date":"2025-03-17","activity":"service","ship_from":"JP","destination":"CN","exporter":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[],"service":{"task":"maintain","performer":{"name":"Field engineer","nationalities":["JP"],"located_in":"CN","employer":{"name":"Example Seiki K.K.","country":"JP","headquarters":"JP"}},"equipment":{"id":"E1","kind":"commodity","quantity":1,"unit_value":{"amount":1000000,"currency":"USD"},"made_in":"JP","classification":{"US":"3B991","JP":"NOT_LISTED","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false,"contains_fdp_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{"JP":["design"]}}}},"knowledge":{"informed":[],"aware":[],"suspects":[]},"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
+{"id":"F4","concern":true,"transaction":{"id":"F4","date":"2025-03-17","activity":"export","ship_from":"KR","destination":"CN","exporter":{"name":"Example Semitech Co., Ltd.","country":"KR","headquarters":"KR"},"parties":[{"role":"end_user","name":"Example Advanced Logic Co., Ltd.","country":"CN","headquarters":"CN"}],"items":[{"id":"I1","kind":"commodity","quantity":1,"unit_value":{"amount":10000,"currency":"USD"},"made_in":"KR","classification":{"US":"EAR99","JP":"NOT_LISTED","NL":"NOT_LISTED","EU":"NOT_LISTED","KR":"NOT_LISTED","TW":"NOT_LISTED"},"us_content":{"controlled_value":{"amount":0,"currency":"USD"},"contains_us_ic":false,"contains_fdp_ic":false},"production":{"us_technology":[],"us_software":[],"plant_us_origin":false,"technology_origin":{}}}],"knowledge":{"informed":[],"aware":[],"suspects":[]},"end_use":{"facility":{"name":"Example Advanced Logic Fab","country":"CN","headquarters":"CN","ic":"logic","node_nm":7,"non_planar":true},"purpose":["production"]}}}
 )";
+
+// A missing key reads as an empty tally, so a wrong expectation fails instead of throwing.
+Tally Get(const std::map<std::string, Tally>& m, const std::string& key) {
+  auto it = m.find(key);
+  return it == m.end() ? Tally{} : it->second;
+}
 
 TEST_F(WhatIfTest, HandWorkedCaptureAndLeakage) {
   auto dir = std::filesystem::temp_directory_path() / "cordon-whatif-test";
@@ -94,14 +100,15 @@ TEST_F(WhatIfTest, HandWorkedCaptureAndLeakage) {
     scenarios.push_back(*sc);
   }
   SimulationResult r = Simulate(*flows, engines, scenarios);
+  SCOPED_TRACE(ToJson(r).dump(1));
   ASSERT_EQ(r.runs.size(), 3u);
   const RunSummary& b = r.runs[0];
   EXPECT_EQ(b.concern.count, 4);
   EXPECT_EQ(b.concern_caught.count, 1) << ToJson(r).dump(2);  // F1
-  EXPECT_EQ(b.caught_by_regime.at("JP").count, 1);
-  EXPECT_EQ(b.leaks_by_route.at("JP>MY>CN").count, 1);          // F2
-  EXPECT_EQ(b.leaks_by_route.at("JP>CN").count, 1);             // F3
-  EXPECT_EQ(b.leaks_by_route.at("KR>CN").count, 1);             // F4
+  EXPECT_EQ(Get(b.caught_by_regime, "JP").count, 1);
+  EXPECT_EQ(Get(b.leaks_by_route, "JP>MY>CN").count, 1);          // F2
+  EXPECT_EQ(Get(b.leaks_by_route, "JP>CN").count, 1);             // F3
+  EXPECT_EQ(Get(b.leaks_by_route, "KR>CN").count, 1);             // F4
 
   const RunSummary& persons = r.runs[1];
   EXPECT_EQ(persons.concern_caught.count, 2);  // F1, F3
@@ -112,7 +119,18 @@ TEST_F(WhatIfTest, HandWorkedCaptureAndLeakage) {
   EXPECT_EQ(reach.concern_caught.count, 2);  // F1, F2
   EXPECT_EQ(reach.newly_caught.value, 2000000);
   EXPECT_EQ(reach.leaks_by_route.count("JP>MY>CN"), 0u);
-  EXPECT_EQ(reach.leaks_by_route.at("KR>CN").count, 1);
+  EXPECT_EQ(Get(reach.leaks_by_route, "KR>CN").count, 1);
+
+  // The two overlays together catch what each catches: F1, F2 and F3; F4 still leaks.
+  auto both = LoadScenarios(Home() + "/scenarios/jp_persons/scenario.json+" + Home() + "/scenarios/nl_jp_reach/scenario.json");
+  ASSERT_TRUE(both.ok()) << both.status().message();
+  EXPECT_EQ(both->id, "jp-persons+nl-jp-reach");
+  auto both_engine = Open(&*both);
+  ASSERT_NE(both_engine, nullptr);
+  SimulationResult combined = Simulate(*flows, {base.get(), both_engine.get()}, {*both});
+  EXPECT_EQ(combined.runs[1].concern_caught.count, 3);
+  EXPECT_EQ(Get(combined.runs[1].leaks_by_route, "KR>CN").count, 1);
+  EXPECT_FALSE(LoadScenarios(Home() + "/scenarios/jp_persons/scenario.json+").ok());
 
   // Partitions merge to the same totals (the distributed run relies on it).
   SimulationResult merged;

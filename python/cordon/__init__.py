@@ -123,12 +123,14 @@ def screen(name, country=None, threshold=0.90, scorer="jw", lists=None, only=(),
     return _screener(paths).screen(name, country or "", threshold, scorer, list(only), max_results)
 
 
-def trace(product, to, context, parties=(), date=None, *, home=None):
-    """How the US reaches a catalogue product for one destination: `cordon trace PRODUCT --to CC
-    --context FILE --format json` as a dict. context: a context with "products" (dict, JSON text or
-    path)."""
+def trace(product, to, context=None, parties=(), date=None, *, parts=None, bom=None, home=None):
+    """How the US reaches a catalogue product for one destination, as a dict: `cordon trace PRODUCT
+    --to CC --format json` with --context (a context with "products": dict, JSON text or path) or
+    with --parts and --bom (the CSV tables' paths). parties: end users' names; date: "YYYY-MM-DD"."""
     e = _engine(home or _default_home(), (), (), 0.90)
-    return json.loads(e._e.trace(product, to, _json_text(context, "context"), list(parties), date))
+    ctx = None if context is None else _json_text(context, "context")
+    return json.loads(e._e.trace(product, to, ctx, None if parts is None else str(parts),
+                                 None if bom is None else str(bom), list(parties), date))
 
 
 # ---- what-if ------------------------------------------------------------------------------------
@@ -178,17 +180,23 @@ def flow_lines(flows):
     return lines
 
 
+def _scenario_spec(spec):
+    # "a.json" or a combination "a.json+b.json" (as `cordon simulate --scenario`), made absolute.
+    return "+".join(os.path.abspath(p) for p in str(spec).split("+"))
+
+
 def simulate(flows, scenarios=(), *, home=None):
     """Baseline and scenarios over one partition of flows: a SimulationResult.
 
     flows: a DataFrame (see flow_lines), a list of flow JSON texts or dicts, or the path of a JSON
-    Lines file. scenarios: scenario manifests (scenario.json), in order. The result's to_dict() is
+    Lines file. scenarios: scenario manifests (scenario.json), or combinations "a.json+b.json", in
+    order. The result's to_dict() is
     `cordon simulate --flows F --scenario S... --format json`; results of partitions of the same
     flows merge (merge()) into the result of the whole.
     """
     if isinstance(flows, (str, os.PathLike)):
         flows = read_flows(flows)
-    sim = _simulator(tuple(os.path.abspath(str(s)) for s in scenarios), home or _default_home())
+    sim = _simulator(tuple(_scenario_spec(s) for s in scenarios), home or _default_home())
     return sim.simulate(flow_lines(flows), "flows")
 
 

@@ -95,7 +95,7 @@ def simulate(flows, scenarios=(), *, client=None, npartitions=None, blocksize=No
     """
     import dask
 
-    scenarios = [os.path.abspath(str(s)) for s in scenarios]
+    scenarios = [cordon._scenario_spec(s) for s in scenarios]
     tasks = [dask.delayed(_simulate_partition)(p, scenarios, home) for p in _partitions(flows, npartitions, blocksize)]
     if client is not None:
         texts = client.gather(client.compute(tasks))

@@ -76,6 +76,30 @@ class ScreenTest(unittest.TestCase):
             cordon.screen("Huawei", scorer="soundex")
 
 
+class TraceTest(unittest.TestCase):
+    files = os.path.join(SOURCE, "tests", "trace_cli", "files")
+
+    def test_as_the_cli(self):
+        parts, bom = os.path.join(self.files, "parts.csv"), os.path.join(self.files, "bom.csv")
+        got = {}
+        for to in ("CN", "MX"):
+            want = json.loads(cli("trace", "ETCH-300", "--to", to, "--date", "2025-01-15", "--parts", parts,
+                                  "--bom", bom, "--format", "json"))
+            got[to] = cordon.trace("ETCH-300", to, date="2025-01-15", parts=parts, bom=bom)
+            self.assertEqual(got[to], want)
+        # As tests/trace_cli pins: 12.8-22.8 % US content; subject to the EAR for China, not Mexico.
+        self.assertAlmostEqual(got["CN"]["derivation"]["de_minimis"]["percent"]["low"], 12.8)
+        self.assertEqual((got["CN"]["us"]["subject"]["value"], got["MX"]["us"]["subject"]["value"]), (True, False))
+
+    def test_bad_product(self):
+        with self.assertRaises(ValueError) as e:
+            cordon.trace("NO-SUCH", "CN", parts=os.path.join(self.files, "parts.csv"),
+                         bom=os.path.join(self.files, "bom.csv"))
+        self.assertIn("NO-SUCH", str(e.exception))
+        with self.assertRaises(ValueError):
+            cordon.trace("ETCH-300", "CN")
+
+
 class SimulateTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
@@ -120,6 +144,12 @@ class SimulateTest(unittest.TestCase):
         base = tallies[(tallies.run == "baseline") & (tallies.measure == "caught")]
         self.assertEqual(base["count"].item(), self.want["runs"][0]["caught"]["count"])
         self.assertIn("<svg", r.html())
+
+    def test_combined_scenarios(self):
+        combined = SCENARIOS[0] + "+" + SCENARIOS[2]
+        want = json.loads(cli("simulate", "--flows", self.flows, "--scenario", combined, "--format", "json"))
+        self.assertEqual(cordon.simulate(self.flows, [combined]).to_dict(), want)
+        self.assertEqual(len(want["runs"]), 2)
 
     def test_generate_equals_cli(self):
         with open(self.flows) as f:

@@ -1,13 +1,7 @@
 #!/bin/sh
 # The state commands end to end on a fresh SQLite file: add a licence and orders, revoke the
 # licence, check the diff, the order list, the audit trail and the replays.
-set -eu
-cordon=$1
-here=$(cd "$(dirname "$0")" && pwd)
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-db="$tmp/state.db"
-fail() { echo "FAIL: $*" >&2; exit 1; }
+. "$(dirname "$0")/lib.sh"
 "$cordon" licenses add "$here/licence_d1.json" --db "$db" > /dev/null
 "$cordon" orders add "$here/orders.json" --context "$here/context.json" --db "$db" > "$tmp/add.txt"
 grep -q "^H1: AUTHORIZED" "$tmp/add.txt" || fail "H1 not authorised: $(cat "$tmp/add.txt")"
