@@ -138,7 +138,7 @@ def main(argv=None):
         client.close()
         if cluster is not None:
             cluster.close()
-    print(f"{r.flows} flows on {workers} workers in {seconds:.2f} s ({r.flows / max(seconds, 1e-9):.0f} flows/s)",
+    print(f"{r.flows} flows on {workers} worker{'' if workers == 1 else 's'} in {seconds:.2f} s ({r.flows / max(seconds, 1e-9):.0f} flows/s)",
           file=sys.stderr)
     if a.report:
         with open(a.report, "w", encoding="utf-8") as f:
