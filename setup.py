@@ -5,6 +5,7 @@ libraries; the package carries the rules, reference data, scenarios and examples
 (cordon/data/). Environment:
   CORDON_CMAKE_BUILD_DIR  a configured build folder (CORDON_PYTHON on) to build _cordon in, e.g.
                           build/release: nothing is configured, only the target is brought up to date
+                          (default: configure and build in build/pip)
   CMAKE_ARGS              extra arguments for the configure step (e.g. -DCMAKE_CXX_COMPILER_LAUNCHER=ccache)
   CMAKE_BUILD_PARALLEL_LEVEL  parallel build jobs
   CORDON_PY_BUILD_BASE    setuptools' build folder (default build/ at the top)
@@ -36,7 +37,9 @@ class CMakeBuild(build_ext):
         if build_dir:
             build_dir = os.path.abspath(build_dir)
         else:
-            build_dir = os.path.abspath(os.path.join(self.build_temp, "cmake"))
+            # Beside build/release, at the same depth, so that a compiler cache (CMAKE_ARGS with
+            # -DCMAKE_CXX_COMPILER_LAUNCHER=ccache) finds the objects that build already made.
+            build_dir = os.path.join(TOP, "build", "pip")
             args = ["cmake", "-S", TOP, "-B", build_dir, "-DCMAKE_BUILD_TYPE=Release", "-DCORDON_PYTHON=ON",
                     "-DCORDON_BUILD_TESTS=OFF", "-DCORDON_BUILD_BENCHMARKS=OFF",
                     f"-DPython_EXECUTABLE={sys.executable}"]

@@ -12,7 +12,7 @@ CORDON_CMAKE_BUILD_DIR=$build CORDON_PY_BUILD_BASE=$tmp/pybuild \
   "$tmp/venv/bin/pip" install --no-build-isolation --no-index --no-cache-dir "$src" >"$tmp/log" 2>&1 ||
   fail "pip install"
 grep -q "Successfully installed cordon-0.1.0" "$tmp/log" || fail "pip did not install cordon"
-[ ! -e "$src/python/cordon.egg-info" ] || fail "egg-info written into the checkout"
+ls -d "$tmp"/pybuild/lib*/cordon/data/rules >/dev/null 2>&1 || fail "setuptools did not build in CORDON_PY_BUILD_BASE"
 cd "$tmp" && "$tmp/venv/bin/python" - "$tmp/venv" "$src" <<'PY' || fail "the installed package"
 import os, sys
 import cordon
