@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup setup-test build run test test-release test-asan asan bench fuzz clean format
+.PHONY: all setup setup-test build run test test-release test-asan asan bench bench-serve fuzz clean format
 
 all: build
 
@@ -47,6 +47,11 @@ test: test-release
 
 bench: build
 	$(BUILD)/release/bench/cordon_bench --benchmark_counters_tabular=true
+
+# The service under wrk on loopback (docs/performance.md § Service): DURATION seconds per endpoint.
+DURATION ?= 60
+bench-serve: build
+	bash bench/serve.sh $(BUILD)/release $(DURATION)
 
 # Fuzzing (docs/reliability.md): every libFuzzer target for SECONDS each, under ASan+UBSan (clang).
 SECONDS ?= 60

@@ -8,6 +8,7 @@ pkg_check_modules(ICU REQUIRED IMPORTED_TARGET icu-uc icu-i18n)   # libicu-dev (
 pkg_check_modules(LIBXML2 REQUIRED IMPORTED_TARGET libxml-2.0)    # libxml2-dev (lists: UN, EU, OFAC XML)
 find_package(SQLite3 REQUIRED)                # libsqlite3-dev (store)
 pkg_check_modules(PQXX REQUIRED IMPORTED_TARGET libpqxx)       # libpqxx-dev (store: PostgreSQL)
+pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)   # libcpp-httplib-dev (service: cordon serve)
 find_package(Threads REQUIRED)
 if(CORDON_BUILD_TESTS)
   find_package(GTest REQUIRED)                # libgtest-dev, libgmock-dev

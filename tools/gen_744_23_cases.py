@@ -96,3 +96,24 @@ case("N17", "US EAR99 part for a Chinese logic fab of unknown node on 2022-10-07
      "reach it, and (a)(2)(iii) (any item, advanced fab) is undetermined: unknown is not no",
      S_A2IV, base("2022-10-07", "CN", "EAR99", PROD, UNKNOWN_NODE),
      {"outcome": "UNDETERMINED", "cites": ["744.23(a)(2)(iii)"], "not_cites": ["744.23(a)(2)(iv)"]})
+
+# (a)(5) of the Nov 2023 text (and the BIS FAQ of 28 Oct 2022): back-end assembly, test and packaging that
+# do not change the technology level are not "production" for (a)(2).
+ADV = {"name": "Example 7 nm FinFET building", "country": "CN", "headquarters": "CN", "ic": "logic", "node_nm": 7,
+       "non_planar": True}
+case("N18", "US EAR99 part for packaging at an advanced-node PRC building on 2024-06-01: back end, not production",
+     "15 CFR 744.23(a)(5) (88 FR 73424); us-ear.md §4.1(B), §4.2; constructed",
+     base("2024-06-01", "CN", "EAR99", ["packaging"], ADV), {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["744.23"]})
+case("N19", "the same part for wafer production there on 2024-06-01", "15 CFR 744.23(a)(2)(i); constructed",
+     base("2024-06-01", "CN", "EAR99", PROD, ADV), lr("744.23(a)(2)(i)", policy="PRESUMPTION_OF_DENIAL"))
+
+# (a)(2)(ii) in its Dec 2024 version, and (a)(2)(iv): items for a footnote 5 entity leave 744.23 to the entry.
+S_A2II = "15 CFR 744.23(a)(2)(ii), (a)(2)(iv) (89 FR 96790); us-ear.md §4.1(C); constructed"
+case("N20", "US 3B991 tool for a Chinese logic fab of unknown node on 2024-12-01 (Nov 2023 text)", S_A2II,
+     base("2024-12-01", "CN", "3B991", PROD, UNKNOWN_NODE), lr("744.23(a)(2)(ii)", not_cites=["89 FR 96790"]))
+case("N21", "the same on 2024-12-02 (Dec 2024 text)", S_A2II,
+     base("2024-12-02", "CN", "3B991", PROD, UNKNOWN_NODE), lr("744.23(a)(2)(ii), (a)(2)(iv) (89 FR 96790)"))
+fn5 = base("2025-01-10", "CN", "3B991", PROD, dict(UNKNOWN_NODE, name="Zhangjiang Laboratory pilot line"))
+fn5["parties"][0]["name"] = "Zhangjiang Laboratory"
+case("N22", "the same tool for a footnote 5 entity's line of unknown node on 2025-01-10: the entry governs, not (a)(2)(ii)",
+     S_A2II, fn5, lr("744.11", not_cites=["744.23"]))

@@ -78,3 +78,9 @@ case("U09", "the same on 2024-12-02: (c)(2)(iii), whatever the end use", S_III,
      make("2024-12-02", MATURE, task="ship"), lr("744.6(c)(2)(iii)"))
 case("U10", "US citizen for a PRC firm maintains the same etcher at the 28 nm fab on 2024-12-02: servicing is outside "
      "(c)(2)(iii) by (d)(5), and the fab is not advanced-node", S_III, make("2024-12-02", MATURE), no())
+case("U11", "US citizen employed by SMIC servicing a Japanese tool at the 7 nm PRC fab on 2022-10-11", S_MO,
+     make("2022-10-11", ADV), no())
+case("U12", "the same on 2022-10-12 (Oct 2022 (c)(2), PRC only)", S_MO, make("2022-10-12", ADV),
+     lr("744.6(c)(2) (87 FR 62186)"))
+case("U13", "US citizen for a PRC firm servicing 3B991-level equipment at a PRC fab of unknown node on 2024-06-01 "
+     "(Nov 2023 (c)(2)(ii))", S_II, make("2024-06-01", UNKNOWN, eccn="3B991"), lr("744.6(c)(2)(ii), (d)(4), (e)(3)"))

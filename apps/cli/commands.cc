@@ -23,13 +23,14 @@ namespace fs = std::filesystem;
 
 Result<std::unique_ptr<Engine>> OpenEngine(const Globals& g, const std::vector<std::string>& extra = {},
                                            bool trace = true, const std::vector<std::string>& list_paths = {},
-                                           double threshold = 0.90) {
+                                           double threshold = 0.90, const std::string& good_guys = "") {
   EngineOptions o;
   o.home = g.home.empty() ? FindHome(g.argv0) : g.home;
   o.extra_rules = extra;
   o.trace = trace;
   o.lists = list_paths;
   o.threshold = threshold;
+  o.good_guys = good_guys;
   return Engine::Open(o);
 }
 
@@ -56,7 +57,7 @@ Status Version(const Globals& g) {
 
 Status Check(const Globals& g, const CheckArgs& a, int* exit_code) {
   if (a.threshold <= 0 || a.threshold > 1) return InvalidArgument("--threshold: must be in (0, 1]");
-  ASSIGN_OR_RETURN(auto engine, OpenEngine(g, a.extra_rules, !a.no_trace, a.lists, a.threshold));
+  ASSIGN_OR_RETURN(auto engine, OpenEngine(g, a.extra_rules, !a.no_trace, a.lists, a.threshold, a.good_guys));
   for (const auto& n : engine->list_notes()) std::cerr << "lists: " << n << "\n";
   std::optional<Date> date;
   if (!a.date.empty()) {

@@ -19,6 +19,7 @@ struct CheckArgs {
   std::string context;
   std::vector<std::string> lists;
   double threshold = 0.90;
+  std::string good_guys;  // accepted false positives (JSON Lines)
   std::string date;
   std::string format = "text";
   bool jsonl = false;
@@ -44,6 +45,9 @@ struct ScreenArgs {
   std::string format = "text";     // text | json
   std::string batch;               // CSV with a name column, or JSON Lines
   bool evaluate = false;           // recall and precision on the labelled sets
+  std::string good_guys;           // accepted false positives (JSON Lines): hits marked accepted or stale
+  std::string accept;              // entity id of a match of NAME: print its good-guy record
+  std::string reviewer, reason;    // for --accept
 };
 
 // cordon lists diff OLD NEW (screen_command.cc).
@@ -111,6 +115,29 @@ struct FlowsGenerateArgs {
   std::string out;
 };
 Status FlowsGenerate(const Globals& g, const FlowsGenerateArgs& a);
+
+// cordon serve (serve_command.cc): the HTTP/JSON service, docs/service.md.
+struct ServeArgs {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  std::string db;                  // empty: no state endpoints
+  std::vector<std::string> lists;
+  std::string context;
+  std::string tokens;
+  std::string web;                 // default: web/ beside the binary
+  std::string write_log;           // default: DB.writes.jsonl for a SQLite file
+  double threshold = 0.90;
+  int threads = 0;                 // 0: 8 per core
+  size_t max_body_kib = 8192;
+  int timeout = 10;
+};
+Status Serve(const Globals& g, const ServeArgs& a);
+struct TokensArgs {
+  std::string name;
+  std::string role = "analyst";
+  std::string tokens;
+};
+Status TokensAdd(const Globals& g, const TokensArgs& a);
 
 }  // namespace cordon::cli
 

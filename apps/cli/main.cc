@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   c->add_option("--context", check.context, "context file: facilities, products, licences, list entries");
   c->add_option("--lists", check.lists, "list files or folders (publishers' formats)");
   c->add_option("--threshold", check.threshold, "screening threshold for --lists (default 0.90; 0.97 and above apply as matches)");
+  c->add_option("--good-guys", check.good_guys, "accepted false positives (JSON Lines; cordon screen --accept writes lines)");
   c->add_option("--date", check.date, "evaluate as of this day (YYYY-MM-DD) instead of the transaction's date");
   c->add_option("--format", check.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   c->add_flag("--jsonl", check.jsonl, "the file holds one transaction per line");
@@ -60,6 +61,10 @@ int main(int argc, char** argv) {
   sc->add_option("--format", screen.format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sc->add_option("--batch", screen.batch, "CSV with a name (and country) column, or JSON Lines");
   sc->add_flag("--evaluate", screen.evaluate, "recall and precision on the labelled sets in ../shared/data/lists");
+  sc->add_option("--good-guys", screen.good_guys, "accepted false positives (JSON Lines): hits shown as accepted, or stale when the entry changed");
+  sc->add_option("--accept", screen.accept, "print the good-guy record accepting NAME's match on this entity id (append it to the file)");
+  sc->add_option("--reviewer", screen.reviewer, "who accepts (--accept)");
+  sc->add_option("--reason", screen.reason, "why (--accept)");
   auto* ls = app.add_subcommand("lists", "restricted-party list files")->require_subcommand(1);
   auto* df = ls->add_subcommand("diff", "entries added, removed and changed between two snapshots");
   df->add_option("old", diff.old_path, "older list file")->required();
@@ -131,6 +136,28 @@ int main(int argc, char** argv) {
   lup->add_option("file", st_args.file, "list file")->required();
   lup->add_option("--threshold", st_args.threshold, "screening threshold (default 0.90)");
 
+  // The service (issue 7): serve_command.cc.
+  cordon::cli::ServeArgs serve;
+  auto* sv = app.add_subcommand("serve", "the HTTP/JSON service (and the web page), docs/service.md");
+  sv->add_option("--port", serve.port, "TCP port (default 8080; 0: any free port)");
+  sv->add_option("--host", serve.host, "address to listen on (default 127.0.0.1)");
+  sv->add_option("--db", serve.db, "SQLite file or PostgreSQL connection string (licences, orders, audit)");
+  sv->add_option("--lists", serve.lists, "list files or folders screened against (besides the store's snapshots)");
+  sv->add_option("--context", serve.context, "default context file: facilities, products, licences");
+  sv->add_option("--tokens", serve.tokens, "token file: 'SHA256 ROLE NAME' per line (cordon tokens add)")->required();
+  sv->add_option("--web", serve.web, "folder of the built web page (default: web/ beside the binary)");
+  sv->add_option("--write-log", serve.write_log, "JSON Lines of every write request (default DB.writes.jsonl)");
+  sv->add_option("--threshold", serve.threshold, "screening threshold (default 0.90)");
+  sv->add_option("--threads", serve.threads, "worker threads = connections served at once (default 8 per core)");
+  sv->add_option("--max-body", serve.max_body_kib, "largest request body in KiB (default 8192)");
+  sv->add_option("--timeout", serve.timeout, "seconds to read a request or write an answer; idle keep-alive (default 10)");
+  cordon::cli::TokensArgs tok;
+  auto* tks = app.add_subcommand("tokens", "API tokens of cordon serve")->require_subcommand(1);
+  auto* tka = tks->add_subcommand("add", "make a token, keep its sha256 in the token file, print the token once");
+  tka->add_option("name", tok.name, "who holds it (recorded as the caller of its writes)")->required();
+  tka->add_option("--role", tok.role, "analyst or officer")->check(CLI::IsMember({"analyst", "officer"}));
+  tka->add_option("--tokens", tok.tokens, "token file")->required();
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -168,6 +195,10 @@ int main(int argc, char** argv) {
     st = cordon::cli::Replay(g, st_args, &exit_code);
   } else if (*lup) {
     st = cordon::cli::ListsUpdate(g, st_args);
+  } else if (*sv) {
+    st = cordon::cli::Serve(g, serve);
+  } else if (*tka) {
+    st = cordon::cli::TokensAdd(g, tok);
   } else if (*rl) {
     st = cordon::cli::Rules(g, rules_args);
   } else {

@@ -15,6 +15,7 @@
 #include "apps/cli/screen_util.h"
 #include "cordon/engine/engine.h"
 #include "cordon/lists/loader.h"
+#include "cordon/screening/good_guys.h"
 #include "cordon/screening/screening.h"
 #include "cordon/screening/screening_json.h"
 
@@ -64,8 +65,22 @@ Result<std::vector<lists::ListEntity>> LoadScreeningLists(const Globals& g, cons
 
 namespace {
 
+// A match's standing on the good-guy list: "accepted" or "stale" with the
+// decision, or nothing.
+struct Review {
+  std::string status, note;
+};
+
+Review ReviewOf(const screening::GoodGuyList* gg, const screening::ScreeningIndex& index, const std::string& party,
+                const screening::Match& m) {
+  if (!gg) return {};
+  auto v = gg->Check(party, index.entity(m.entity_index));
+  if (!v.record) return {};
+  return {v.status == screening::GoodGuyList::Status::kAccepted ? "accepted" : "stale", screening::GoodGuyList::Note(v)};
+}
+
 void PrintText(const std::string& query, const std::string& country, const screening::ScreeningOptions& o,
-               const std::vector<screening::Match>& ms, std::ostream& out) {
+               const std::vector<screening::Match>& ms, const std::vector<Review>& reviews, std::ostream& out) {
   out << query << (country.empty() ? "" : " [" + country + "]") << ": " << ms.size()
       << (ms.size() == 1 ? " match" : " matches") << " at " << screening::ScorerName(o.scorer) << " >= "
       << o.threshold << "\n";
@@ -75,6 +90,8 @@ void PrintText(const std::string& query, const std::string& country, const scree
     out << "  " << score << "  " << m.list << " " << m.entity << "  " << m.name;
     if (m.matched_name != m.name) out << "  (" << screening::MatchedOnName(m.matched_on) << ": " << m.matched_name << ")";
     out << "\n         why: " << m.why << "\n";
+    const Review& r = reviews[static_cast<size_t>(&m - ms.data())];
+    if (!r.status.empty()) out << "         " << r.note << "\n";
   }
 }
 
@@ -160,8 +177,27 @@ Status Screen(const Globals& g, const ScreenArgs& a) {
   } else {
     queries.push_back({a.name, a.country, "NAME"});
   }
+  if (!a.accept.empty() && !a.batch.empty()) return InvalidArgument("--accept: give one NAME, not --batch");
+  std::unique_ptr<const screening::GoodGuyList> good_guys;
+  if (!a.good_guys.empty()) {
+    auto gg = screening::GoodGuyList::Load(a.good_guys);
+    if (!gg.ok()) return gg.status().WithPrefix("--good-guys");
+    good_guys = std::make_unique<const screening::GoodGuyList>(std::move(*gg));
+  }
   ASSIGN_OR_RETURN(std::vector<lists::ListEntity> entities, LoadScreeningLists(g, a.lists));
   ASSIGN_OR_RETURN(auto index, screening::ScreeningIndex::Build(std::move(entities)));
+  if (!a.accept.empty()) {
+    screening::ScreeningOptions o{.threshold = threshold, .scorer = scorer};
+    o.country = a.country;
+    for (const auto& m : index->Screen(a.name, o)) {
+      if (m.entity != a.accept) continue;
+      std::cout << screening::GoodGuyList::Record(a.name, index->entity(m.entity_index), a.reviewer,
+                                                  Date::Today().ToString(), a.reason)
+                << "\n";
+      return Status::Ok();
+    }
+    return InvalidArgument("--accept: '" + a.accept + "' is not among the matches of '" + a.name + "'");
+  }
   const bool batch = !a.batch.empty();
   const bool tty = batch && isatty(STDERR_FILENO);
   for (size_t i = 0; i < queries.size(); ++i) {
@@ -169,8 +205,13 @@ Status Screen(const Globals& g, const ScreenArgs& a) {
     screening::ScreeningOptions o{.threshold = threshold, .scorer = scorer};
     o.country = q.country.empty() ? a.country : q.country;
     auto ms = index->Screen(q.name, o);
+    std::vector<Review> reviews;
+    for (const auto& m : ms) reviews.push_back(ReviewOf(good_guys.get(), *index, q.name, m));
     if (a.format == "json") {
       json j = screening::ScreenResultJson(q.name, threshold, ms);
+      for (size_t k = 0; k < ms.size() && k < reviews.size(); ++k) {
+        if (!reviews[k].status.empty()) j["matches"][k]["review"] = {{"status", reviews[k].status}, {"note", reviews[k].note}};
+      }
       if (batch) {
         if (!o.country.empty()) j["country"] = o.country;
         std::cout << j.dump() << "\n";
@@ -178,7 +219,7 @@ Status Screen(const Globals& g, const ScreenArgs& a) {
         std::cout << j.dump(2) << "\n";
       }
     } else {
-      PrintText(q.name, o.country, o, ms, std::cout);
+      PrintText(q.name, o.country, o, ms, reviews, std::cout);
     }
     if (tty && (i % 50 == 0 || i + 1 == queries.size())) {
       const int width = 40;

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "cordon/lists/loader.h"
+#include "cordon/screening/good_guys.h"
 #include "cordon/screening/screening.h"
 
 namespace cordon {
@@ -67,7 +68,23 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
   for (const auto& x : options.extra_rules) dirs.push_back(x);
   ASSIGN_OR_RETURN(e->rules_, RuleSet::Load(dirs, e->refdata_, options.retire));
   e->content_levels_ = ContentLevels(*e->rules_);
+  for (const auto& b : e->refdata_->list_entries()) {
+    ListEntry x = b;
+    x.compiled_policy = e->rules_->EntryPolicy(x);
+    x.parsed_policy = static_cast<int>(ParseReviewPolicy(x.review_policy));
+    e->bundled_folded_.push_back(Fold(x.name));
+    std::vector<std::string> fa;
+    for (const auto& a : x.aliases) fa.push_back(Fold(a));
+    e->bundled_folded_aliases_.push_back(std::move(fa));
+    e->bundled_.push_back(std::move(x));
+  }
   if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
+  if (!options.good_guys.empty()) {
+    if (options.lists.empty()) return InvalidArgument("--good-guys: needs --lists (the entries it refers to)");
+    auto gg = screening::GoodGuyList::Load(options.good_guys);
+    if (!gg.ok()) return gg.status().WithPrefix("--good-guys");
+    e->good_guys_ = std::make_shared<const screening::GoodGuyList>(std::move(*gg));
+  }
   return e;
 }
 
@@ -243,27 +260,48 @@ void Engine::Prepare(Decision* d) const {
     }
   }
   // List entries: bundled, then the context's (which override a bundled entry of the same list and name).
+  // Bundled entries come with their policies compiled at Open; only the context's are compiled here.
   d->entries.clear();
-  for (const auto& e : d->context.list_entries) d->entries.push_back(e);
-  for (const auto& e : refdata_->list_entries()) {
+  const size_t n_ctx = d->context.list_entries.size();
+  std::vector<std::string> ctx_folded;
+  ctx_folded.reserve(n_ctx);
+  for (const auto& c : d->context.list_entries) ctx_folded.push_back(Fold(c.name));
+  d->entries.reserve(n_ctx + bundled_.size());
+  // Folded names and aliases of d->entries, in the same order, for the exact matching below.
+  std::vector<std::vector<std::string>> ctx_folded_aliases(n_ctx);
+  std::vector<const std::string*> entry_folded;
+  std::vector<const std::vector<std::string>*> entry_folded_aliases;
+  entry_folded.reserve(n_ctx + bundled_.size());
+  entry_folded_aliases.reserve(n_ctx + bundled_.size());
+  for (size_t k = 0; k < n_ctx; ++k) {
+    const ListEntry& e = d->context.list_entries[k];
+    for (const auto& a : e.aliases) ctx_folded_aliases[k].push_back(Fold(a));
+    d->entries.push_back(e);
+    entry_folded.push_back(&ctx_folded[k]);
+    entry_folded_aliases.push_back(&ctx_folded_aliases[k]);
+  }
+  for (size_t i = 0; i < bundled_.size(); ++i) {
     bool overridden = false;
-    for (const auto& c : d->context.list_entries) {
-      overridden = overridden || (c.list == e.list && Fold(c.name) == Fold(e.name));
+    for (size_t k = 0; k < n_ctx && !overridden; ++k) {
+      overridden = d->context.list_entries[k].list == bundled_[i].list && ctx_folded[k] == bundled_folded_[i];
     }
-    if (!overridden) d->entries.push_back(e);
+    if (overridden) continue;
+    d->entries.push_back(bundled_[i]);
+    entry_folded.push_back(&bundled_folded_[i]);
+    entry_folded_aliases.push_back(&bundled_folded_aliases_[i]);
   }
   // A context entry that restates a bundled one keeps the bundled entry's structured policy.
-  for (auto& e : d->entries) {
-    for (const auto& b : refdata_->list_entries()) {
-      if (e.source != b.source && b.list == e.list && Fold(b.name) == Fold(e.name) && !b.policy_when.empty() &&
+  for (size_t k = 0; k < n_ctx; ++k) {
+    ListEntry& e = d->entries[k];
+    for (size_t i = 0; i < bundled_.size(); ++i) {
+      const ListEntry& b = bundled_[i];
+      if (b.list == e.list && bundled_folded_[i] == ctx_folded[k] && !b.policy_when.empty() &&
           e.policy_when.empty() && Fold(b.review_policy) == Fold(e.review_policy)) {
         e.policy_when = b.policy_when;
         e.policy_else = b.policy_else;
         e.review_policy = b.review_policy;
       }
     }
-  }
-  for (auto& e : d->entries) {
     e.compiled_policy = rules_->EntryPolicy(e);
     e.parsed_policy = static_cast<int>(ParseReviewPolicy(e.review_policy));
   }
@@ -272,17 +310,18 @@ void Engine::Prepare(Decision* d) const {
   auto match = [&](const Party& p, int index, rules::PartyView* view) {
     view->party = &p;
     view->index = index;
-    std::vector<std::string> names = {p.name};
-    for (const auto& a : p.aliases) names.push_back(a);
-    for (const auto& e : d->entries) {
+    std::vector<std::string> names = {Fold(p.name)};
+    for (const auto& a : p.aliases) names.push_back(Fold(a));
+    for (size_t ei = 0; ei < d->entries.size(); ++ei) {
+      const ListEntry& e = d->entries[ei];
       std::string matched_on;
-      std::string en = Fold(e.name);
+      const std::string& en = *entry_folded[ei];
       for (size_t k = 0; k < names.size() && matched_on.empty(); ++k) {
-        std::string pn = Fold(names[k]);
+        const std::string& pn = names[k];
         if (pn.empty()) continue;
         if (pn == en) matched_on = k == 0 ? "name" : "party alias";
-        for (const auto& a : e.aliases) {
-          if (matched_on.empty() && pn == Fold(a)) matched_on = "alias";
+        for (const auto& fa : *entry_folded_aliases[ei]) {
+          if (matched_on.empty() && pn == fa) matched_on = "alias";
         }
       }
       if (matched_on.empty()) continue;
@@ -301,11 +340,24 @@ void Engine::Prepare(Decision* d) const {
       for (const auto& m : index_->Screen(n, so)) {
         const ListEntry* e = &list_entries_[m.entity_index];
         bool certain = m.score >= options_.certain;
+        ScreeningHit hit{p.name, index, e, m.score, screening::MatchedOnName(m.matched_on), m.matched_name, m.why,
+                         !certain};
+        if (good_guys_) {
+          // Keyed on the party as the transaction names it, whichever of its names matched.
+          auto v = good_guys_->Check(p.name, index_->entity(m.entity_index));
+          hit.accepted = v.status == screening::GoodGuyList::Status::kAccepted;
+          hit.review = screening::GoodGuyList::Note(v);
+        }
+        if (hit.accepted) {
+          bool shown = false;
+          for (const auto& h : d->screening) shown = shown || (h.party_index == index && h.entry == e);
+          if (!shown) d->screening.push_back(std::move(hit));
+          continue;
+        }
         auto& into = certain ? view->matches : view->possible;
         if (std::find(into.begin(), into.end(), e) != into.end()) continue;
         into.push_back(e);
-        d->screening.push_back(ScreeningHit{p.name, index, e, m.score, screening::MatchedOnName(m.matched_on),
-                                            m.matched_name, m.why, !certain});
+        d->screening.push_back(std::move(hit));
       }
     }
   };
@@ -584,8 +636,10 @@ json Engine::RenderJson(const Decision& d) const {
   json screening = json::array();
   for (const auto& h : d.screening) {
     json hj = {{"party", h.party}, {"list", std::string(h.entry->list.text())}, {"entry", h.entry->name},
-               {"score", h.score}, {"matched_on", h.matched_on}, {"status", h.possible ? "possible" : "match"}};
+               {"score", h.score}, {"matched_on", h.matched_on},
+               {"status", h.accepted ? "accepted" : h.possible ? "possible" : "match"}};
     if (!h.matched_name.empty()) hj["matched_name"] = h.matched_name;
+    if (!h.review.empty()) hj["review"] = h.review;
     if (!h.why.empty()) hj["why"] = h.why;
     screening.push_back(hj);
   }
@@ -656,9 +710,11 @@ std::string Engine::RenderText(const Decision& d) const {
   if (!d.screening.empty()) {
     o << "\nScreening\n";
     for (const auto& h : d.screening) {
-      o << "  " << h.party << (h.possible ? " possibly matches " : " matches ") << h.entry->list.text() << " entry \""
-        << h.entry->name << "\" (" << h.matched_on << ", score " << fmt::format("{:.2f}", h.score) << ")"
-        << (h.why.empty() ? "" : "  " + h.why) << (h.possible ? "  — review: confirm or reject" : "") << "\n";
+      o << "  " << h.party << (h.accepted ? " was accepted as not " : h.possible ? " possibly matches " : " matches ")
+        << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on << ", score "
+        << fmt::format("{:.2f}", h.score) << ")" << (h.why.empty() ? "" : "  " + h.why)
+        << (h.accepted ? "" : h.possible ? "  — review: confirm or reject" : "")
+        << (h.review.empty() ? "" : "  [" + h.review + "]") << "\n";
     }
   }
   for (const auto& dv : d.supply_chain) {

@@ -29,7 +29,10 @@
 
 namespace cordon {
 
-namespace screening { class ScreeningIndex; }
+namespace screening {
+class ScreeningIndex;
+class GoodGuyList;
+}  // namespace screening
 
 struct EngineOptions {
   // The repository-style home holding rules/ and refdata/. Empty: found next to the binary.
@@ -46,6 +49,10 @@ struct EngineOptions {
   std::vector<std::string> lists;
   double threshold = 0.90;
   double certain = 0.97;
+  // Accepted false positives (cordon/screening/good_guys.h), JSON Lines. A hit a reviewer has
+  // accepted for this party and this entry is shown as accepted and applies in no rule, until
+  // the entry changes: then it counts again (as a match or a possible match) and says so.
+  std::string good_guys;
 };
 
 // One party's hit on a list entry, as shown under "screening".
@@ -58,6 +65,8 @@ struct ScreeningHit {
   std::string matched_name;
   std::string why;
   bool possible = false;   // below certainty: to be reviewed
+  bool accepted = false;   // an accepted false positive (good-guy list): not applied
+  std::string review;      // the good-guy decision: who, when, why; or that it is stale
 };
 
 // Everything one determination needs to be rendered or replayed.
@@ -119,7 +128,12 @@ class Engine {
 
   std::string home_;
   std::shared_ptr<const screening::ScreeningIndex> index_;
+  std::shared_ptr<const screening::GoodGuyList> good_guys_;
   std::vector<ListEntry> list_entries_;  // the loaded lists' entities, by index entity number
+  // The bundled list entries (refdata), with their policies compiled and names folded once at Open.
+  std::vector<ListEntry> bundled_;
+  std::vector<std::string> bundled_folded_;
+  std::vector<std::vector<std::string>> bundled_folded_aliases_;
   std::vector<std::string> list_warnings_;
   std::shared_ptr<const ReferenceData> refdata_;
   std::shared_ptr<const RuleSet> rules_;

@@ -291,6 +291,46 @@ Status ReferenceData::LoadCclHistory(const std::string& path) {
       if (!hits) return InvalidArgument(where + ".text_contains: no row of " + eccn + " contains '" + match + "'");
     }
   }
+  // entry_dates: when an ECCN of the snapshot came into being (e.g. 3B993 on 2 Dec 2024).
+  if (j.contains("entry_dates")) {
+    for (size_t i = 0; i < j["entry_dates"].size(); ++i) {
+      const json& r = j["entry_dates"][i];
+      std::string where = path + ": entry_dates[" + std::to_string(i) + "]";
+      auto it = ccl_.find(Str(r, "eccn"));
+      if (it == ccl_.end()) return InvalidArgument(where + ".eccn: '" + Str(r, "eccn") + "' is not in the CCL");
+      ASSIGN_OR_RETURN(it->second.when, ReadInterval(r, where));
+    }
+  }
+  // add_rows: earlier versions of the licence requirements of an ECCN still in the snapshot (same row
+  // shape as ccl.json, each with its own from/until), e.g. 3A090's RS destinations of Oct 2022.
+  if (j.contains("add_rows")) {
+    for (size_t i = 0; i < j["add_rows"].size(); ++i) {
+      const json& r = j["add_rows"][i];
+      std::string where = path + ": add_rows[" + std::to_string(i) + "]";
+      auto it = ccl_.find(Str(r, "eccn"));
+      if (it == ccl_.end()) return InvalidArgument(where + ".eccn: '" + Str(r, "eccn") + "' is not in the CCL");
+      ChartRow row;
+      row.reason = Symbol::Intern(Str(r, "reason"));
+      row.applies_to_all = !r.contains("applies_to") || r["applies_to"] == "all";
+      if (!row.applies_to_all) for (auto& a : r["applies_to"]) row.applies_to.push_back(a.get<std::string>());
+      std::string col = Str(r, "column");
+      if (!col.empty()) row.column = Symbol::Intern(col);
+      row.worldwide = r.value("worldwide", false);
+      row.cite = Str(r, "cite");
+      row.text = Str(r, "text");
+      if (r.contains("destinations")) {
+        const json& d = r["destinations"];
+        if (d.contains("groups")) for (auto& g : d["groups"]) row.dest_groups.push_back(Symbol::Intern(g.get<std::string>()));
+        if (d.contains("countries")) for (auto& c : d["countries"]) row.dest_countries.push_back(Symbol::Intern(c.get<std::string>()));
+        if (d.contains("except_groups")) for (auto& g : d["except_groups"]) row.except_groups.push_back(Symbol::Intern(g.get<std::string>()));
+      }
+      if (row.column.empty() && !row.worldwide && row.dest_groups.empty() && row.dest_countries.empty()) {
+        return InvalidArgument(where + ": a row needs a column, destinations or worldwide");
+      }
+      ASSIGN_OR_RETURN(row.when, ReadInterval(r, where));
+      it->second.rows.push_back(std::move(row));
+    }
+  }
   if (j.contains("entries")) {
     // Same shape as ccl.json entries.
     json wrapper = {{"entries", j["entries"]}};

@@ -329,6 +329,17 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
       if (e.args[2]->kind != Expr::Kind::kNum) return TypeError(e, "footnote() takes the footnote number third");
       n.num = e.args[2]->number;
     }
+  } else if (fn == "entry_allows") {
+    // entry_allows(p, "US.EL", "RFF"): a list entry in force that matches p names the licence exception.
+    RETURN_IF_ERROR(want(3));
+    if (type_of(0) != Type::kParty) return TypeError(e, "entry_allows() takes a party first (p, exporter, performer)");
+    if (e.args[1]->kind != Expr::Kind::kStr || e.args[2]->kind != Expr::Kind::kStr) {
+      return TypeError(e, "entry_allows(p, \"LIST\", \"EXCEPTION\") takes the list id and the exception symbol as strings");
+    }
+    n.op = Op::kEntryAllows;
+    n.a = args[0];
+    n.sym = Symbol::Intern(e.args[1]->text).id();
+    n.c = static_cast<int>(Symbol::Intern(e.args[2]->text).id());
   } else if (fn == "intersects") {
     RETURN_IF_ERROR(want(2));
     if (type_of(0) != Type::kList) return TypeError(e, "intersects(list, set) takes a list first");
@@ -367,7 +378,7 @@ Result<int> Program::CompileCall(const Expr& e, Scope& scope, int depth) {
     n.type = Type::kNum;
     n.a = args[0];
   } else {
-    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, intersects, count, contains_text, subject_only_via)");
+    return TypeError(e, "unknown function '" + fn + "' (known, chart_requires, listed, footnote, entry_allows, intersects, count, contains_text, subject_only_via)");
   }
   return Push(n);
 }
@@ -980,6 +991,18 @@ Val Program::Eval(int idx, Frame& f) const {
         }
       }
       return Bool(hit);
+    }
+    case Op::kEntryAllows: {
+      Val pv = Eval(n.a, f);
+      if (pv.k != Val::kParty || !pv.party) return Val{};
+      const std::string_view want = Symbol::FromId(static_cast<uint32_t>(n.c)).text();
+      for (const ListEntry* e : pv.party->matches) {
+        if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
+        for (const auto& x : e->license_exceptions) {
+          if (x == want) return Bool(true);
+        }
+      }
+      return Bool(false);
     }
     case Op::kIntersects: {
       Val a = Eval(n.a, f), b = Eval(n.b, f);

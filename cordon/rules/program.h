@@ -161,7 +161,7 @@ struct Frame {
 enum class Op : uint8_t {
   kConstBool, kConstNum, kConstSym, kConstDate, kConstList, kSetRef, kFact, kPartyVar, kPartyField,
   kNot, kCmp, kArith, kNeg, kIn, kKnown, kChartRequires, kListed, kFootnote,
-  kIntersects, kCount, kAny, kContainsText,
+  kIntersects, kCount, kAny, kContainsText, kEntryAllows,
   // Fused forms of the most common shapes (fact OP constant), to save dispatches.
   kFactEqSym, kFactNeSym, kFactCmpNum, kFactInSet, kFactInList, kDefine, kSubjectOnlyVia,
   // `and` / `or` chains: children kids_[a .. a+b).

@@ -156,7 +156,8 @@ class Store {
   virtual Status SetOrderStatus(const std::string& id, OrderStatus status) = 0;
   // Open orders whose latest determination depends on any of `deps`, sorted by id.
   virtual Result<std::vector<std::string>> OpenOrdersDependingOn(const std::vector<Dependency>& deps) = 0;
-  // Distinct keys of one dependency kind among open orders (e.g. every screened party name).
+  // Distinct keys of one dependency kind among open orders (e.g. every screened party name),
+  // sorted. The dependency index holds open orders only: shipping or closing an order drops its rows.
   virtual Result<std::vector<std::string>> OpenDependencyKeys(const std::string& kind) = 0;
 
   virtual Result<int64_t> AddListSnapshot(const ListSnapshotRecord& s) = 0;

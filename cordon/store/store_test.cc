@@ -113,9 +113,16 @@ TEST_F(StoreTest, RecordKeepsTheLatestDeterminationAndItsDependencies) {
   EXPECT_TRUE(store_->OpenOrdersDependingOn({{"licence", "D1"}})->empty());
   EXPECT_EQ(*store_->OpenOrdersDependingOn({{"party", "huawei"}}), std::vector<std::string>{"SO-1"});
   EXPECT_EQ(*store_->OpenDependencyKeys("party"), std::vector<std::string>{"huawei"});
+  o.id = "SO-2";  // distinct keys, sorted, once each
+  ASSERT_TRUE(store_->Record(Determination("AUTHORIZED", {{"party", "zte"}, {"party", "huawei"}, {"rule", "us.y"}}), o).ok());
+  EXPECT_EQ(*store_->OpenDependencyKeys("party"), (std::vector<std::string>{"huawei", "zte"}));
+  EXPECT_EQ(*store_->OpenDependencyKeys("rule"), (std::vector<std::string>{"us.x", "us.y"}));
+  EXPECT_TRUE(store_->OpenDependencyKeys("product")->empty());
+  ASSERT_TRUE(store_->SetOrderStatus("SO-2", OrderStatus::kCancelled).ok());
   // Shipped orders are no longer open.
   ASSERT_TRUE(store_->SetOrderStatus("SO-1", OrderStatus::kShipped).ok());
   EXPECT_TRUE(store_->OpenOrdersDependingOn({{"party", "huawei"}})->empty());
+  EXPECT_TRUE(store_->OpenDependencyKeys("party")->empty());  // the index holds open orders only
   EXPECT_EQ(store_->SetOrderStatus("NOPE", OrderStatus::kShipped).code(), StatusCode::kNotFound);
   // Both determinations stay in the audit trail, with what they depended on.
   auto trail = store_->Audit({"SO-1", 0, 10});

@@ -64,7 +64,8 @@ Symbol Product::ClassificationFor(Symbol regime) const {
 Status ProductCatalog::Add(Product product) {
   auto [it, inserted] = index_.emplace(product.id, products_.size());
   if (!inserted) {
-    return InvalidArgument(product.source.ToString() + ": duplicate product id '" + product.id +
+    // The caller names the row (product.source); the message names the first one.
+    return InvalidArgument("duplicate product id '" + product.id +
                            "' (first at " + products_[it->second].source.ToString() + ")");
   }
   products_.push_back(std::move(product));

@@ -130,7 +130,8 @@ Status IssuesToStatus(const std::vector<Issue>& issues);
 
 class ProductCatalog {
  public:
-  // Adds a product. Fails (InvalidArgument naming both sources) on a duplicate id.
+  // Adds a product. Fails (InvalidArgument naming the first source; the caller
+  // names product.source) on a duplicate id.
   Status Add(Product product);
   const Product* Find(std::string_view id) const;
   Product* FindMutable(std::string_view id);

@@ -99,7 +99,7 @@ TEST(CatalogCsv, DuplicateIdNamesBothRows) {
   std::string parts = "id,made_in\nA,KR\nA,JP\n";
   auto r = LoadCatalogCsv("parent,child,quantity\n", "bom.csv", parts, "parts.csv");
   ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), HasSubstr("parts.csv:3: duplicate product id 'A' (first at parts.csv:2)"));
+  EXPECT_THAT(r.status().message(), HasSubstr("parts.csv:3: error: duplicate product id 'A' (first at parts.csv:2)"));
 }
 
 TEST(CatalogCsv, QuotedFieldsAndUnterminatedQuote) {

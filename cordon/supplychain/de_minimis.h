@@ -131,8 +131,9 @@ class DeMinimisRollup {
   DeMinimisOutcome Decide(NodeId product, double threshold) const;
 
   // After graph.SetFacts(changed, ...): recomputes `changed` and, while their
-  // contribution changes, its ancestors only, in topological order. Returns
-  // how many parts were recomputed. REQUIRES: RollupAll() ran.
+  // contribution changes, its ancestors only, in topological order (a dirty
+  // bitmap scanned upward from `changed`; no allocation after the first
+  // call). Returns how many parts were recomputed. REQUIRES: RollupAll() ran.
   size_t Update(NodeId changed);
 
  private:
@@ -147,7 +148,11 @@ class DeMinimisRollup {
   // (for a foreign part it equals its contribution, in component_).
   std::vector<ContentBounds> content_;
   std::vector<ContentBounds> component_;  // per node: contribution of one unit as a component
-  std::vector<uint8_t> queued_;           // scratch for Update()
+  // Scratch for Update(), all zero between calls: one bit per node. dirty_:
+  // queued for recomputation; full_: recompute from all components (a
+  // bound came back from infinity, so a difference is not defined).
+  std::vector<uint64_t> dirty_;
+  std::vector<uint64_t> full_;
 };
 
 // Decides an outcome from a product's facts and its content bounds (shared by

@@ -49,5 +49,14 @@ export const api = {
     const r = await call('GET', `/audit/${encodeURIComponent(id)}`);
     return Array.isArray(r) ? r[0] : r;
   },
-  loadList: (text, type) => call('POST', '/lists', text, type || 'application/octet-stream'),
+  // The list file as its publisher writes it; `name` (a file name) lets the service keep its extension.
+  loadList: (text, type, name) => call('POST', name ? `/lists?name=${encodeURIComponent(name)}` : '/lists', text,
+    type || 'application/octet-stream'),
+  // Whether the service takes this token: any answer but 401 (a 503 only says there is no store).
+  accepts: async () => {
+    try { await call('GET', '/orders?status=held'); return true; } catch (e) {
+      if (e instanceof ApiError && e.status !== 401) return true;
+      throw e;
+    }
+  },
 };

@@ -46,8 +46,7 @@ $('#login-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   token.set($('#token').value.trim());
   $('#token').value = '';
-  // Any read needs a valid token; the held-orders list is the cheapest one.
-  const ok = await busy('Signing in', () => api.orders(true));
+  const ok = await busy('Signing in', () => api.accepts());
   if (ok === null) { if (!token.get()) return; token.clear(); showApp(false); return; }
   $('#who-text').textContent = 'Signed in';
   showApp(true);
@@ -181,8 +180,12 @@ async function loadLicences() {
 }
 
 async function revoke(id) {
-  if (!window.confirm(`Revoke licence ${id}? Open orders relying on it are re-evaluated.`)) return;
-  const r = await busy(`Revoking ${id}`, () => api.revoke(id, {}));
+  const body = {};
+  if ($('#revoke-effective').value) body.effective = $('#revoke-effective').value;
+  if ($('#revoke-suspend').checked) body.suspend = true;
+  const verb = body.suspend ? 'Suspend' : 'Revoke';
+  if (!window.confirm(`${verb} licence ${id} from ${body.effective || 'today'}? Open orders relying on it are re-evaluated.`)) return;
+  const r = await busy(`${verb} ${id}`, () => api.revoke(id, body));
   if (!r) return;
   $('#licences-diff').replaceChildren(v.reevaluation(r));
   loadLicences();
@@ -191,17 +194,20 @@ $('#licences-refresh').addEventListener('click', loadLicences);
 
 // --- list update ---------------------------------------------------------------------------------
 
+let listName = '';
 $('#lists-file').addEventListener('change', async (ev) => {
   const f = ev.target.files[0];
-  if (f) $('#lists-text').value = await f.text();
+  if (f) { $('#lists-text').value = await f.text(); listName = f.name; }
 });
+$('#lists-text').addEventListener('input', () => { listName = ''; });
 
 $('#lists-form').addEventListener('submit', async (ev) => {
   ev.preventDefault();
   const text = $('#lists-text').value;
   if (!text.trim()) { say('Choose a list file or paste one.', true); return; }
   const type = text.trim().startsWith('<') ? 'application/xml' : text.trim().match(/^[[{]/) ? 'application/json' : 'text/csv';
-  const r = await busy('Loading the list', () => api.loadList(text, type));
+  const name = listName && /^[A-Za-z0-9._-]{1,100}$/.test(listName) ? listName : '';
+  const r = await busy('Loading the list', () => api.loadList(text, type, name));
   if (r) $('#lists-out').replaceChildren(v.reevaluation(r));
 });
 
@@ -212,6 +218,10 @@ $('#trace-form').addEventListener('submit', async (ev) => {
   const f = new FormData(ev.target);
   const q = { product: f.get('product').trim(), to: f.get('to').trim().toUpperCase() };
   if (f.get('date')) q.date = f.get('date');
+  const ctx = $('#trace-context').value.trim();
+  if (ctx) {
+    try { q.context = JSON.parse(ctx); } catch (e) { say(`The catalogue JSON does not parse: ${e.message}`, true); return; }
+  }
   const t = await busy(`Tracing ${q.product}`, () => api.trace(q));
   if (!t) return;
   $('#trace-out').replaceChildren(v.traceView(t));

@@ -170,7 +170,29 @@ export function traceView(t) {
       h('td', {}, (p.path || []).join(' > ')), h('td', { class: 'why' }, p.why))), 'Counted toward de minimis'),
     (dm.missing || []).length ? table(['Part', 'Missing fact', 'Path'], dm.missing.map((m) => h('tr', {},
       h('td', {}, m.part), h('td', {}, m.fact), h('td', {}, (m.path || []).join(' > ')))), 'Unknown (counted as the high bound)') : null,
+    fdpView(t.derivation?.fdp),
+    ruleTable('De minimis rules', t.de_minimis_rules), ruleTable('Foreign-direct-product rules', t.fdp_rules),
+    (us.subject?.because || []).length ? h('div', {}, h('h3', {}, 'Why the US reaches it'),
+      h('ul', { class: 'reasons' }, us.subject.because.map(reason))) : null,
     h('details', {}, h('summary', {}, 'Full trace (JSON)'), h('pre', {}, JSON.stringify(t, null, 2))));
+}
+
+// The FDP prongs: each true, false or unknown with the BOM paths that decided it.
+function fdpView(fdp) {
+  if (!fdp) return null;
+  const prongs = [['direct', 'direct product of US technology or software'], ['plant', 'made by a plant that is such a product'],
+    ['contains_fdp_ic', 'contains an IC that is such a product']];
+  return table(['Prong', 'Answer', 'Because'], prongs.filter(([k]) => fdp[k]).map(([k, label]) => h('tr', {},
+    h('td', {}, label), h('td', {}, yesNo(fdp[k].value)),
+    h('td', { class: 'why' }, [...(fdp[k].paths || []), ...(fdp[k].missing || []).map((m) => `unknown: ${typeof m === 'string' ? m : JSON.stringify(m)}`)].join('; ')))),
+  'Foreign-direct-product lineage');
+}
+
+function ruleTable(caption, rules) {
+  if (!(rules || []).length) return null;
+  return table(['Rule', 'Applies', 'Citation'], rules.map((r) => h('tr', {},
+    h('td', {}, r.title || r.rule, h('div', { class: 'rule' }, r.rule)), h('td', {}, yesNo(r.result)),
+    h('td', { class: 'cite' }, r.cite || ''))), caption);
 }
 
 export { table };

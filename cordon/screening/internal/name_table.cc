@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <cstdio>
-#include <map>
+#include <unordered_map>
 
 #include "cordon/screening/internal/query_forms.h"
 
@@ -160,6 +160,7 @@ size_t NameTable::memory_bytes() const {
 }
 
 bool NameTable::Admits(uint32_t i, const ScreeningOptions& options) const {
+  if (options.lists.empty() && options.country.empty()) return true;
   const lists::ListEntity& e = entities_[refs_[i].entity];
   if (!options.lists.empty()) {
     bool ok = false;
@@ -227,21 +228,43 @@ std::string Why(const NormalizedName& q, const NormalizedName& c) {
 std::vector<Match> NameTable::Finish(const PreparedQuery& q, std::vector<std::pair<uint32_t, double>> scored,
                                      const ScreeningOptions& options) const {
   // One score per (entity, name): a name-order variant is the same name.
-  std::map<std::pair<uint32_t, uint32_t>, std::pair<uint32_t, double>> best;
+  // Within a key the best score wins; ties go to the primary name, then to
+  // the lower slot.
+  struct Scored {
+    uint32_t entity, slot_key, i;
+    double s;
+  };
+  std::vector<Scored> all;
+  all.reserve(scored.size());
   for (const auto& [i, s] : scored) {
     const NameRef& r = refs_[i];
-    auto key = options.best_per_entity ? std::make_pair(r.entity, 0u) : std::make_pair(r.entity, r.slot);
-    auto [it, inserted] = best.emplace(key, std::make_pair(i, s));
-    if (!inserted) {
-      const auto& [bi, bs] = it->second;
-      // Ties go to the primary name, then to the lower slot.
-      if (s > bs || (s == bs && refs_[i].slot < refs_[bi].slot)) it->second = {i, s};
-    }
+    all.push_back(Scored{r.entity, options.best_per_entity ? 0u : r.slot, i, s});
+  }
+  std::sort(all.begin(), all.end(), [&](const Scored& a, const Scored& b) {
+    if (a.entity != b.entity) return a.entity < b.entity;
+    if (a.slot_key != b.slot_key) return a.slot_key < b.slot_key;
+    if (a.s != b.s) return a.s > b.s;
+    if (refs_[a.i].slot != refs_[b.i].slot) return refs_[a.i].slot < refs_[b.i].slot;
+    return a.i < b.i;
+  });
+  std::vector<std::pair<uint32_t, double>> best;
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (k > 0 && all[k].entity == all[k - 1].entity && all[k].slot_key == all[k - 1].slot_key) continue;
+    best.emplace_back(all[k].i, all[k].s);
   }
   std::vector<Match> out;
   out.reserve(best.size());
-  for (const auto& [key, v] : best) {
-    const auto& [i, s] = v;
+  // The entities are scattered over memory: start the reads a few ahead.
+  constexpr size_t kAhead = 8;
+  for (size_t k = 0; k < kAhead && k < best.size(); ++k) __builtin_prefetch(&entities_[refs_[best[k].first].entity]);
+  for (size_t k = 0; k < best.size(); ++k) {
+    if (k + kAhead < best.size()) {
+      const lists::ListEntity* ahead = &entities_[refs_[best[k + kAhead].first].entity];
+      __builtin_prefetch(ahead);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
+      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 128);
+    }
+    const auto& [i, s] = best[k];
     const NameRef& r = refs_[i];
     const lists::ListEntity& e = entities_[r.entity];
     Match m;
@@ -260,7 +283,13 @@ std::vector<Match> NameTable::Finish(const PreparedQuery& q, std::vector<std::pa
     return a.matched_name < b.matched_name;
   });
   if (options.max_results && out.size() > options.max_results) out.resize(options.max_results);
-  for (Match& m : out) m.why = Why(q.name, normalizer_->Normalize(m.matched_name));
+  // Many hits may share a published name; its explanation is built once.
+  std::unordered_map<std::string_view, std::string> why;
+  for (Match& m : out) {
+    auto [it, inserted] = why.try_emplace(m.matched_name);
+    if (inserted) it->second = Why(q.name, normalizer_->Normalize(m.matched_name));
+    m.why = it->second;
+  }
   return out;
 }
 

@@ -90,6 +90,17 @@ class NameTable {
   const std::string& name_text(uint32_t i) const;  // the published name or alias
   size_t memory_bytes() const;
 
+  // Hints that name i will be scored soon (no effect on results).
+  void PrefetchSpans(uint32_t i) const {
+    __builtin_prefetch(&refs_[i]);
+    __builtin_prefetch(&joined_[i]);
+    __builtin_prefetch(&weak_[i]);
+    __builtin_prefetch(&set_[i]);
+  }
+  void PrefetchKeys(uint32_t i) const {
+    __builtin_prefetch(arena_.data() + joined_[i].off);
+    __builtin_prefetch(arena_.data() + weak_[i].off);
+  }
   // List and country filters of the options, for name i.
   bool Admits(uint32_t i, const ScreeningOptions& options) const;
   // The combined score of name i, exact when >= q.threshold.
