@@ -24,9 +24,10 @@ build: setup $(BUILD)/release/build.ninja
 run: build
 	$(CORDON) check examples/shipment.json --context examples/context.json
 
-# The browser test of the web page (web_e2e) needs Debian's chromium: the @browser group.
+# The browser test of the web page (web_e2e) needs Debian's chromium: the @browser group. The
+# Python binding (python/, ctests python_binding, dask_simulation, python_install): the @python group.
 setup-test:
-	@sh scripts/setup.sh browser
+	@sh scripts/setup.sh browser python
 
 test-release: setup-test build
 	cd $(BUILD)/release && ctest --output-on-failure -j $(JOBS)

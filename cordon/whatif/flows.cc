@@ -13,6 +13,50 @@ namespace cordon::whatif {
 
 using json = nlohmann::json;
 
+Result<Flow> ParseFlow(const json& j, const Engine& engine, const std::string& where) {
+  if (!j.is_object()) return InvalidArgument(where + ": a flow is a JSON object");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "id" && it.key() != "weight" && it.key() != "concern" && it.key() != "transaction") {
+      return InvalidArgument(where + ": " + it.key() + ": unknown field");
+    }
+  }
+  Flow f;
+  if (auto it = j.find("id"); it != j.end()) {
+    if (!it->is_string()) return InvalidArgument(where + ": id: expected a string");
+    f.id = it->get<std::string>();
+  }
+  if (auto it = j.find("weight"); it != j.end()) {
+    if (!it->is_number() || it->get<double>() <= 0) return InvalidArgument(where + ": weight: expected a positive number");
+    f.weight = it->get<double>();
+  }
+  if (auto it = j.find("concern"); it != j.end()) {
+    if (!it->is_boolean()) return InvalidArgument(where + ": concern: expected true or false");
+    f.concern = it->get<bool>();
+  }
+  auto tx = j.find("transaction");
+  if (tx == j.end()) return InvalidArgument(where + ": transaction: required field is missing");
+  ASSIGN_OR_RETURN(f.tx, engine.ParseTransaction(*tx, where + ": transaction"));
+  if (f.id.empty()) f.id = f.tx.id;
+  for (const Item& it : f.tx.items) {
+    if (it.unit_value) f.value += it.unit_value->amount * it.quantity.value_or(1);
+  }
+  // The route as the policy sees it: where the technology came from, where it was assembled,
+  // where it goes.
+  std::string route;
+  for (const Item& it : f.tx.items) {
+    for (Symbol c : it.technology_origin_countries) {
+      if (c != f.tx.ship_from) route = std::string(c.text()) + ">";
+      break;
+    }
+    break;
+  }
+  route += std::string(f.tx.ship_from.text());
+  for (Symbol c : f.tx.route) route += ">" + std::string(c.text());
+  route += ">" + std::string(f.tx.destination.text());
+  f.route = route;
+  return f;
+}
+
 Result<std::vector<Flow>> LoadFlows(const std::string& path, const Engine& engine,
                                     const std::function<void(size_t)>& progress) {
   std::ifstream in(path, std::ios::binary);
@@ -25,46 +69,7 @@ Result<std::vector<Flow>> LoadFlows(const std::string& path, const Engine& engin
     if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
     const std::string where = path + ":" + std::to_string(n);
     ASSIGN_OR_RETURN(json j, ParseJsonText(line, where));
-    if (!j.is_object()) return InvalidArgument(where + ": a flow is a JSON object");
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      if (it.key() != "id" && it.key() != "weight" && it.key() != "concern" && it.key() != "transaction") {
-        return InvalidArgument(where + ": " + it.key() + ": unknown field");
-      }
-    }
-    Flow f;
-    if (auto it = j.find("id"); it != j.end()) {
-      if (!it->is_string()) return InvalidArgument(where + ": id: expected a string");
-      f.id = it->get<std::string>();
-    }
-    if (auto it = j.find("weight"); it != j.end()) {
-      if (!it->is_number() || it->get<double>() <= 0) return InvalidArgument(where + ": weight: expected a positive number");
-      f.weight = it->get<double>();
-    }
-    if (auto it = j.find("concern"); it != j.end()) {
-      if (!it->is_boolean()) return InvalidArgument(where + ": concern: expected true or false");
-      f.concern = it->get<bool>();
-    }
-    auto tx = j.find("transaction");
-    if (tx == j.end()) return InvalidArgument(where + ": transaction: required field is missing");
-    ASSIGN_OR_RETURN(f.tx, engine.ParseTransaction(*tx, where + ": transaction"));
-    if (f.id.empty()) f.id = f.tx.id;
-    for (const Item& it : f.tx.items) {
-      if (it.unit_value) f.value += it.unit_value->amount * it.quantity.value_or(1);
-    }
-    // The route as the policy sees it: where the technology came from, where it was assembled,
-    // where it goes.
-    std::string route;
-    for (const Item& it : f.tx.items) {
-      for (Symbol c : it.technology_origin_countries) {
-        if (c != f.tx.ship_from) route = std::string(c.text()) + ">";
-        break;
-      }
-      break;
-    }
-    route += std::string(f.tx.ship_from.text());
-    for (Symbol c : f.tx.route) route += ">" + std::string(c.text());
-    route += ">" + std::string(f.tx.destination.text());
-    f.route = route;
+    ASSIGN_OR_RETURN(Flow f, ParseFlow(j, engine, where));
     flows.push_back(std::move(f));
     if (progress && flows.size() % 10000 == 0) progress(flows.size());
   }

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cordon/base/status.h"
 #include "cordon/model/transaction.h"
 
@@ -26,6 +28,9 @@ struct Flow {
   std::string route;      // "JP>MY>CN": ship_from, transit countries, destination
   Transaction tx;
 };
+
+// One flow from its JSON object (one line of the format); errors are prefixed with `where`.
+Result<Flow> ParseFlow(const nlohmann::json& j, const Engine& engine, const std::string& where);
 
 // Reads a JSON Lines file; every line is validated as the contract says (errors name file:line
 // and the field). `progress` is called with lines read so far, now and then.
