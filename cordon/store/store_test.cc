@@ -304,7 +304,9 @@ TEST_F(StoreTest, ConcurrentShippersNeverOverdrawOrShipTwice) {
   EXPECT_EQ(orders.size(), 14u);  // no order drew twice
   EXPECT_DOUBLE_EQ((*store_->GetLicence("D1"))->used_value, 98);
   int n_shipped = 0;
-  for (const auto& ord : *store_->Orders(false)) n_shipped += ord.status == OrderStatus::kShipped;
+  auto all = store_->Orders(false);  // held: a range-for over *temporary would dangle
+  ASSERT_TRUE(all.ok());
+  for (const auto& ord : *all) n_shipped += ord.status == OrderStatus::kShipped;
   EXPECT_EQ(n_shipped, 14);
 }
 
