@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 CORDON := $(BUILD)/release/cordon
 SHARED ?= ../shared
 
-.PHONY: all setup setup-test build run test test-release test-asan asan bench bench-serve fuzz clean format
+.PHONY: all setup setup-test build run test test-release test-asan asan bench bench-serve soak fuzz clean format
 
 all: build
 
@@ -53,14 +53,20 @@ DURATION ?= 60
 bench-serve: build
 	bash bench/serve.sh $(BUILD)/release $(DURATION)
 
+# The service under a mixed wrk load for SOAK_SECONDS, memory and descriptors sampled (docs/reliability.md § Soak).
+SOAK_SECONDS ?= 600
+soak: build
+	bash bench/soak.sh $(BUILD)/release $(SOAK_SECONDS)
+
 # Fuzzing (docs/reliability.md): every libFuzzer target for SECONDS each, under ASan+UBSan (clang).
 SECONDS ?= 60
 FUZZ_TARGETS ?=
+FUZZ_PARALLEL ?= 1
 fuzz:
 	@sh scripts/setup.sh fuzz
 	CC=clang CXX=clang++ cmake -S . -B $(BUILD)/fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCORDON_FUZZ=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD)/fuzz -j $(JOBS)
-	bash fuzz/run.sh $(BUILD)/fuzz $(SECONDS) $(FUZZ_TARGETS)
+	FUZZ_PARALLEL=$(FUZZ_PARALLEL) bash fuzz/run.sh $(BUILD)/fuzz $(SECONDS) $(FUZZ_TARGETS)
 
 clean:
 	rm -rf $(BUILD)

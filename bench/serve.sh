@@ -17,20 +17,8 @@ export CORDON_TOKEN=$("$cordon" tokens add bench --role analyst --tokens "$tmp/t
 # full CSL beside the checkout (../shared), as `cordon screen` does. LISTS=PATH screens /check too.
 lists=()
 [ -n "${LISTS:-}" ] && lists=(--lists "$LISTS")
-"$cordon" serve --port 0 --tokens "$tmp/tokens.txt" --threads "$server_threads" --context examples/context.json \
-  "${lists[@]}" 2> "$tmp/serve.err" &
-pid=$!
-port=
-for _ in $(seq 1 600); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
-  [ -n "$port" ] && break
-  kill -0 "$pid" || { cat "$tmp/serve.err"; exit 1; }
-  sleep 0.1
-done
-rss() { awk '/VmRSS/ {print $2 " kB"}' /proc/"$pid"/status; }
-# CPU seconds the server has used (user + system), to give CPU per request beside wall-clock
-# figures: on a shared machine the wall-clock rate measures the other load as much as cordon.
-cpu() { awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14 + $15) / hz}' /proc/"$pid"/stat; }
+. "$(dirname "$0")/serve_lib.sh"
+serve_start "$cordon" "$tmp" --threads "$server_threads" --context examples/context.json "${lists[@]}" || exit 1
 run() {  # name script
   local before after out
   before=$(cpu)
@@ -41,14 +29,14 @@ run() {  # name script
   local n
   n=$(echo "$out" | awk '/requests in/ {print $1}')
   awk -v a="$after" -v b="$before" -v n="$n" 'BEGIN {printf "server CPU: %.1f s for %d requests = %.1f us/request\n", a - b, n, (a - b) * 1e6 / n}'
-  echo "RSS after: $(rss)"
+  echo "RSS after: $(rss) kB"
 }
 echo "cordon serve pid $pid on port $port, $server_threads worker threads; lists: ${lists[*]:-(bundled for /check; full CSL for /screen)}"
 echo "machine: $(nproc) cores; load average $(cut -d' ' -f1-3 /proc/loadavg)"
 # Warm up (and check the answer is a determination), then measure.
 curl -sf -H "Authorization: Bearer $CORDON_TOKEN" --data-binary @examples/shipment.json "http://127.0.0.1:$port/check" | grep -q '"overall"' || { echo "warm-up /check failed"; exit 1; }
 wrk -t"$wrk_threads" -c"$conns" -d5s -s bench/wrk/check.lua "http://127.0.0.1:$port" > /dev/null
-echo "RSS before: $(rss)"
+echo "RSS before: $(rss) kB"
 run "/check?trace=0" bench/wrk/check.lua
 run "/screen (answers cached)" bench/wrk/screen.lua
 run "/screen?nocache=1" bench/wrk/screen_unique.lua

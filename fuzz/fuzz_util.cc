@@ -12,15 +12,17 @@
 
 namespace cordon::fuzz {
 
+void SetupFailed(const char* what, const std::string& why) {
+  std::fprintf(stderr, "fuzz: cannot open %s: %s\n", what, why.c_str());
+  std::abort();
+}
+
 const Engine& TheEngine() {
   static std::unique_ptr<Engine> engine = [] {
     EngineOptions o;
     o.home = FindHome(nullptr);
     auto e = Engine::Open(o);
-    if (!e.ok()) {
-      std::fprintf(stderr, "fuzz: cannot open the engine: %s\n", e.status().message().c_str());
-      std::abort();
-    }
+    if (!e.ok()) SetupFailed("the engine", e.status().message());
     return std::move(*e);
   }();
   return *engine;

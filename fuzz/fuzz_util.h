@@ -16,6 +16,9 @@ namespace cordon::fuzz {
 // from the source tree); aborts if it cannot open, since then nothing is fuzzed.
 const Engine& TheEngine();
 
+// Setting up a target failed: nothing would be fuzzed. Prints what and why, and aborts.
+[[noreturn]] void SetupFailed(const char* what, const std::string& why);
+
 // Writes `bytes` to a per-process scratch file named `name` and returns its path.
 std::string ScratchFile(std::string_view name, const uint8_t* data, size_t size);
 

@@ -16,6 +16,7 @@
 #include <cstddef>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -77,6 +78,11 @@ class Service {
   // Serves until Stop(); returns when stopped.
   void Run();
   void Stop();
+
+  // One raw HTTP request through the whole request path — request line and headers, routing, the
+  // token check, the handler, the error answers — with no socket; returns the raw answer bytes.
+  // For the HTTP fuzz target (fuzz/http_fuzzer.cc); the connection is closed after the answer.
+  std::string HandleRawRequest(std::string_view request);
 
   // The OpenAPI 3 document served at /openapi.json.
   static const nlohmann::json& OpenApi();

@@ -1,8 +1,10 @@
 #include "cordon/whatif/flows.h"
 
+#include <cmath>
 #include <fstream>
 #include <random>
 #include <sstream>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -91,10 +93,73 @@ const json& Pick(const json& options, std::mt19937_64& rng) {
   return options.back();
 }
 
+// What each entry of a profile's arrays must hold: the generator reads these fields without
+// further checks (a missing one used to be read past the end of the object).
+struct FieldRule {
+  const char* array;
+  const char* field;
+  json::value_t type;  // string, object, boolean, number (any numeric kind), array (a value range)
+};
+constexpr FieldRule kProfileFields[] = {
+    {"origins", "country", json::value_t::string},      {"origins", "exporter", json::value_t::string},
+    {"hubs", "country", json::value_t::string},         {"products", "name", json::value_t::string},
+    {"products", "classification", json::value_t::object}, {"products", "value", json::value_t::array},
+    {"facilities", "name", json::value_t::string},      {"facilities", "owner", json::value_t::string},
+    {"facilities", "country", json::value_t::string},   {"facilities", "headquarters", json::value_t::string},
+    {"facilities", "ic", json::value_t::string},        {"facilities", "node_nm", json::value_t::number_float},
+    {"facilities", "non_planar", json::value_t::boolean}, {"paths", "kind", json::value_t::string},
+};
+
+bool HasType(const json& v, json::value_t t) {
+  switch (t) {
+    case json::value_t::string: return v.is_string();
+    case json::value_t::object: return v.is_object();
+    case json::value_t::boolean: return v.is_boolean();
+    case json::value_t::number_float: return v.is_number();
+    case json::value_t::array:  // a value range [low, high]
+      return v.is_array() && v.size() == 2 && v[0].is_number() && v[1].is_number() && v[0].get<double>() >= 0 &&
+             v[0].get<double>() <= v[1].get<double>();
+    default: return false;
+  }
+}
+
+const char* TypeName(json::value_t t) {
+  switch (t) {
+    case json::value_t::string: return "a string";
+    case json::value_t::object: return "an object";
+    case json::value_t::boolean: return "true or false";
+    case json::value_t::number_float: return "a number";
+    case json::value_t::array: return "a range [low, high] of numbers, 0 <= low <= high";
+    default: return "?";
+  }
+}
+
 Status CheckProfile(const json& p, const std::string& path) {
   for (const char* k : {"dates", "origins", "hubs", "products", "facilities", "paths"}) {
     if (!p.contains(k) || !p[k].is_array() || p[k].empty()) {
       return InvalidArgument(path + ": " + k + ": required, a non-empty array");
+    }
+    for (size_t i = 0; i < p[k].size(); ++i) {
+      const json& e = p[k][i];
+      const std::string at = path + ": " + k + "[" + std::to_string(i) + "]";
+      if (std::string_view(k) == "dates") {
+        if (!e.is_string()) return InvalidArgument(at + ": expected a date string");
+        continue;
+      }
+      if (!e.is_object()) return InvalidArgument(at + ": expected an object");
+      if (e.contains("weight") && (!e["weight"].is_number() || !(e["weight"].get<double>() >= 0) ||
+                                   !std::isfinite(e["weight"].get<double>()))) {
+        return InvalidArgument(at + ".weight: expected a number >= 0");
+      }
+      for (const FieldRule& f : kProfileFields) {
+        if (std::string_view(f.array) != k) continue;
+        if (!e.contains(f.field) || !HasType(e[f.field], f.type)) {
+          return InvalidArgument(at + "." + f.field + ": required, " + TypeName(f.type));
+        }
+      }
+      if (std::string_view(k) == "facilities" && e.contains("concern") && !e["concern"].is_boolean()) {
+        return InvalidArgument(at + ".concern: expected true or false");
+      }
     }
   }
   if (p.contains("rates")) {
