@@ -10,7 +10,7 @@
 // mutated POST /orders or /lists would grow the store without bound and make runs irreproducible).
 // Besides crashes and sanitizer reports, the target traps on an answer that is not HTTP, a 500
 // (an exception no handler turned into a 4xx: bad input must get a clear message), and an answer
-// that names the service's folder on this machine.
+// that names the service's folder on this machine (unless the request did).
 #include <cctype>
 #include <cstddef>
 #include <cstdint>
@@ -88,8 +88,8 @@ std::string WithLength(std::string_view in) {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Service& service = TheService();
-  const std::string answer =
-      service.HandleRawRequest(WithLength(std::string_view(reinterpret_cast<const char*>(data), size)));
+  const std::string request = WithLength(std::string_view(reinterpret_cast<const char*>(data), size));
+  const std::string answer = service.HandleRawRequest(request);
   static const bool print = std::getenv("FUZZ_HTTP_PRINT") != nullptr;  // to see what the seeds get
   if (print) std::fprintf(stderr, "answer: %.*s\n", static_cast<int>(answer.find('\r')), answer.c_str());
   if (answer.empty()) return 0;  // nothing readable as a request line: the connection is closed unanswered
@@ -102,7 +102,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::fprintf(stderr, "fuzz: answer %d to a request:\n%.2000s\n", status, answer.c_str());
     std::abort();
   }
-  if (answer.find(cordon::fuzz::ScratchDir()) != std::string::npos) {
+  // (An answer may quote the request: libFuzzer learns the folder's name from this very check.)
+  const std::string& dir = cordon::fuzz::ScratchDir();
+  if (answer.find(dir) != std::string::npos && request.find(dir) == std::string::npos) {
     std::fprintf(stderr, "fuzz: the answer names the service's folder:\n%.2000s\n", answer.c_str());
     std::abort();
   }
