@@ -105,6 +105,9 @@ class Engine {
   std::unique_ptr<Decision> Determine(Transaction tx, Context context, std::optional<Date> date) const;
 
   nlohmann::json RenderJson(const Decision& d) const;
+  // The text of RenderJson(d).dump(), the same bytes, written straight into one string without
+  // the tree (render_json.cc): what `cordon serve` answers. trace = false leaves "trace" out.
+  std::string RenderJsonText(const Decision& d, bool trace = true) const;
   std::string RenderText(const Decision& d) const;
 
   const RuleSet& rules() const { return *rules_; }
