@@ -590,9 +590,19 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
       if (!e.review_policy.empty()) ej["review_policy"] = e.review_policy;
       if (!e.license_requirement.empty()) ej["license_requirement"] = e.license_requirement;
       if (!e.footnotes.empty()) ej["footnotes"] = e.footnotes;
+      ej["verified"] = e.verified;
+      if (!e.verified && !e.note.empty()) ej["note"] = e.note;
       entries.push_back(ej);
     }
     j["entries"] = entries;
+  }
+  if (!rule.unverified_sets.empty()) {
+    // The rule consults reference sets whose membership the fact sheets do not confirm.
+    json sets = json::array();
+    for (const NamedSet* s : rule.unverified_sets) {
+      sets.push_back({{"set", std::string(s->id.text())}, {"name", s->name}, {"note", s->note}});
+    }
+    j["unverified_sets"] = sets;
   }
   return j;
 }
@@ -648,7 +658,25 @@ json Engine::RenderJson(const Decision& d) const {
       if (std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
     }
     jj["missing"] = missing;
-    jj["verified"] = !j.rests_on_unverified;
+    // What the answer rests on that the fact sheets mark UNVERIFIED: rules that fired and the
+    // list entries they matched.
+    json unverified = json::array();
+    auto note_rule = [&](const Reason& r) {
+      const Rule& rule = rules_->rules()[r.rule];
+      std::string what = "rule " + rule.id + " (" + rule.cite + ")";
+      if (!rule.verified && std::find(unverified.begin(), unverified.end(), what) == unverified.end()) unverified.push_back(what);
+      for (int i = 0; i < r.n_entries; ++i) {
+        const ListEntry& e = *r.entries[i];
+        std::string ew = std::string(e.list.text()) + " entry " + e.name;
+        if (!e.verified && std::find(unverified.begin(), unverified.end(), ew) == unverified.end()) unverified.push_back(ew);
+      }
+    };
+    for (const Reason& r : j.subject_because) note_rule(r);
+    for (const Reason& r : j.classified) note_rule(r);
+    for (const Reason& r : j.reasons) note_rule(r);
+    for (const Reason& r : j.exceptions) note_rule(r);
+    jj["verified"] = !j.rests_on_unverified && unverified.empty();
+    jj["unverified"] = unverified;
     juris[std::string(j.regime.text())] = jj;
   }
   out["jurisdictions"] = juris;
@@ -660,6 +688,8 @@ json Engine::RenderJson(const Decision& d) const {
     if (!h.matched_name.empty()) hj["matched_name"] = h.matched_name;
     if (!h.review.empty()) hj["review"] = h.review;
     if (!h.why.empty()) hj["why"] = h.why;
+    hj["verified"] = h.entry->verified;
+    if (!h.entry->verified && !h.entry->note.empty()) hj["note"] = h.entry->note;
     screening.push_back(hj);
   }
   out["screening"] = screening;
@@ -692,7 +722,7 @@ std::string Engine::RenderText(const Decision& d) const {
     const json& jj = j["jurisdictions"][std::string(jr.regime.text())];
     o << "\n" << jr.regime.text() << "  " << jj["outcome"].get<std::string>();
     if (!jj["review_policy"].is_null()) o << "  review: " << jj["review_policy"].get<std::string>();
-    if (!jj["verified"].get<bool>()) o << "  (rests on UNVERIFIED rules)";
+    if (!jj["verified"].get<bool>()) o << "  (rests on UNVERIFIED rules or list entries)";
     o << "\n  " << refdata_->RegimeName(jr.regime) << "\n";
     for (const auto& c : jj.value("classification", json::array())) {
       o << "  classified " << c["item"].get<std::string>() << " as " << c["classification"].get<std::string>() << ": "
@@ -719,6 +749,15 @@ std::string Engine::RenderText(const Decision& d) const {
         o << "      overcome by " << r["overcome_by"]["cite"].get<std::string>() << "\n";
       }
       if (r.contains("note")) o << "      note: " << r["note"].get<std::string>() << "\n";
+      for (const auto& e : r.value("entries", json::array())) {
+        if (e["verified"].get<bool>()) continue;
+        o << "      entry \"" << e["name"].get<std::string>() << "\" (" << e["list"].get<std::string>()
+          << ") is UNVERIFIED" << (e.contains("note") ? ": " + e["note"].get<std::string>() : "") << "\n";
+      }
+      for (const auto& s : r.value("unverified_sets", json::array())) {
+        o << "      consults " << s["set"].get<std::string>() << ", membership UNVERIFIED: " << s["note"].get<std::string>()
+          << "\n";
+      }
     }
     if (!jj["missing"].empty()) {
       o << "  missing facts:";
@@ -733,7 +772,8 @@ std::string Engine::RenderText(const Decision& d) const {
         << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on << ", score "
         << fmt::format("{:.2f}", h.score) << ")" << (h.why.empty() ? "" : "  " + h.why)
         << (h.accepted ? "" : h.possible ? "  — review: confirm or reject" : "")
-        << (h.review.empty() ? "" : "  [" + h.review + "]") << "\n";
+        << (h.review.empty() ? "" : "  [" + h.review + "]") << (h.entry->verified ? "" : "  (entry UNVERIFIED)")
+        << "\n";
     }
   }
   for (const auto& dv : d.supply_chain) {
