@@ -70,64 +70,82 @@ constexpr int kLevels = 4;       // leaves of 8, nodes of 32, 128 and 512 names
 constexpr uint64_t kMaskBits = (uint64_t{1} << kChars) - 1;
 static_assert(kChars <= 40);
 
+// A name in the build's ordering.
+struct Order {
+  uint64_t m1, m2;
+  uint64_t hash;  // of the key: identical keys end up adjacent (see Bisect)
+  uint32_t i;
+  uint8_t first;  // the key's first byte
+  // Within a leaf: by masks, then key hash (identical keys adjacent, so the
+  // scorer can reuse a score; it compares the keys themselves, a collision
+  // only costs reuses), then indexing order.
+  bool operator<(const Order& o) const {
+    return m1 != o.m1 ? m1 < o.m1 : m2 != o.m2 ? m2 < o.m2 : hash != o.hash ? hash < o.hash : i < o.i;
+  }
+};
+
+// Splits order[b, e) into leaves of at most kLeaf names, appending each
+// leaf's end: the names are split in two on the mask bit (m1 or m2) held by
+// closest to half of them (counted on a sample), recursively, so the names
+// of a leaf and of neighbouring leaves share their characters and the
+// leaves' union and intersection masks stay tight. A bit chosen for the
+// names at hand beats one global bit order: character occurrences are
+// strongly correlated (syllables, common words). Names with equal masks are
+// never separated; a set of them that no bit splits is one run of leaves.
+void Bisect(Order* order, uint32_t b, uint32_t e, std::vector<uint32_t>* leaf_ends) {
+  if (e - b > kLeaf) {
+    int count[2][kChars] = {};
+    const uint32_t step = std::max<uint32_t>(1, (e - b) / 32);
+    int sampled = 0;
+    for (uint32_t p = b; p < e; p += step, ++sampled) {
+      for (uint64_t m = order[p].m1; m; m &= m - 1) ++count[0][std::countr_zero(m)];
+      for (uint64_t m = order[p].m2; m; m &= m - 1) ++count[1][std::countr_zero(m)];
+    }
+    int best_level = -1, best_bit = 0, best_gap = INT_MAX;
+    for (int level = 0; level < 2; ++level)
+      for (int c = 0; c < kChars; ++c) {
+        const int gap = std::abs(2 * count[level][c] - sampled);
+        if (count[level][c] > 0 && count[level][c] < sampled && gap < best_gap)
+          best_level = level, best_bit = c, best_gap = gap;
+      }
+    if (best_level >= 0) {
+      const uint64_t bit = uint64_t{1} << best_bit;
+      Order* mid = std::partition(order + b, order + e, [&](const Order& o) {
+        return ((best_level == 0 ? o.m1 : o.m2) & bit) == 0;
+      });
+      const auto m = static_cast<uint32_t>(mid - order);
+      if (m != b && m != e) {
+        Bisect(order, b, m, leaf_ends);
+        Bisect(order, m, e, leaf_ends);
+        return;
+      }
+    }
+  }
+  // A leaf, or names the sample could not split: sorted, then cut in leaves.
+  std::sort(order + b, order + e);
+  for (uint32_t p = b; p < e; p += kLeaf) leaf_ends->push_back(std::min(e, p + kLeaf));
+}
+
 std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind) {
   using Node = ScreeningIndex::Family::Node;
   auto f = std::make_unique<ScreeningIndex::Family>();
   const size_t n = t.size();
   std::vector<KeyFeatures> feats(n);
   size_t max_len = 0;
-  size_t holders[2][kChars] = {};
   for (uint32_t i = 0; i < n; ++i) {
     feats[i] = internal::Features(t.key(i, kind));
     max_len = std::max<size_t>(max_len, feats[i].len);
-    for (uint64_t m = feats[i].m1; m; m &= m - 1) ++holders[0][std::countr_zero(m)];
-    for (uint64_t m = feats[i].m2; m; m &= m - 1) ++holders[1][std::countr_zero(m)];
   }
-  // Sort key: the mask bits, those held by closest to half of the names most
-  // significant (they split the names best), single before doubled.
-  std::vector<std::pair<int, int>> bits;  // (level, character)
-  for (int k = 0; k < 2; ++k)
-    for (int c = 0; c < kChars; ++c) bits.emplace_back(k, c);
-  auto imbalance = [&](std::pair<int, int> b) {
-    const double h = static_cast<double>(holders[b.first][b.second]);
-    return std::abs(h - static_cast<double>(n) / 2) + (b.first == 1 ? static_cast<double>(n) : 0.0);
-  };
-  std::stable_sort(bits.begin(), bits.end(), [&](auto x, auto y) { return imbalance(x) < imbalance(y); });
-  bits.resize(64);
-  // The key is gathered a byte of each mask at a time: table[b][v] holds the
-  // key bits that byte b (m1's 5 bytes, then m2's) contributes when it is v.
-  std::vector<std::array<uint64_t, 256>> table(10);
-  for (size_t r = 0; r < bits.size(); ++r) {
-    const auto [level, c] = bits[r];
-    const int byte = level * 5 + c / 8;
-    for (int v = 0; v < 256; ++v)
-      if (v >> (c % 8) & 1) table[byte][v] |= uint64_t{1} << (63 - r);
-  }
-  auto sort_key = [&](const KeyFeatures& k) {
-    uint64_t key = 0;
-    for (int b = 0; b < 5; ++b) key |= table[b][(k.m1 >> (8 * b)) & 0xff] | table[5 + b][(k.m2 >> (8 * b)) & 0xff];
-    return key;
-  };
-  // Counting sort by length keeps the indexing order within a length; then
-  // each length is sorted by first byte, mask key, key (ties in indexing order).
+  // Counting sort by length keeps the indexing order within a length.
   f->bucket_start.assign(max_len + 2, 0);
   for (const auto& k : feats) ++f->bucket_start[k.len + 1];
   std::partial_sum(f->bucket_start.begin(), f->bucket_start.end(), f->bucket_start.begin());
   std::vector<uint32_t> pos(f->bucket_start.begin(), f->bucket_start.end() - 1);
-  // Order: first byte and the mask key's top 56 bits, then a hash of the key
-  // (identical keys adjacent, so the scorer can reuse a score; the scorer
-  // compares the keys themselves, a collision only costs reuses).
-  struct Order {
-    uint64_t hi, hash;
-    uint32_t i;
-    uint8_t first() const { return static_cast<uint8_t>(hi >> 56); }
-    bool operator<(const Order& o) const { return hi != o.hi ? hi < o.hi : hash != o.hash ? hash < o.hash : i < o.i; }
-  };
   std::vector<Order> order(n);
   for (uint32_t i = 0; i < n; ++i) {
-    const std::string_view key = t.key(i, kind);
-    order[pos[feats[i].len]++] = {uint64_t{feats[i].first4 & 0xff} << 56 | sort_key(feats[i]) >> 8,
-                                  std::hash<std::string_view>{}(key), i};
+    const KeyFeatures& k = feats[i];
+    order[pos[k.len]++] = {k.m1, k.m2, std::hash<std::string_view>{}(t.key(i, kind)), i,
+                           static_cast<uint8_t>(k.first4 & 0xff)};
   }
   f->bits.resize(n);
   f->name.resize(n);
@@ -135,15 +153,25 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
   f->key_start.assign(max_len + 2, 0);
   f->levels.resize(kLevels);
   f->bucket_top.assign(max_len + 2, 0);
+  std::vector<uint32_t> leaf_ends;
   for (size_t len = 0; len <= max_len; ++len) {
     const uint32_t begin = f->bucket_start[len], end = f->bucket_start[len + 1];
-    std::sort(order.begin() + begin, order.begin() + end);
-    // Leaves: runs of up to kLeaf names of one first byte.
-    const size_t leaves_begin = f->levels[0].size();
+    // By first byte, then each first byte's names bisected by their masks
+    // into leaves.
+    std::sort(order.begin() + begin, order.begin() + end,
+              [](const Order& x, const Order& y) { return x.first != y.first ? x.first < y.first : x < y; });
+    leaf_ends.clear();
     for (uint32_t b = begin; b < end;) {
       uint32_t e = b + 1;
-      while (e < end && e < b + kLeaf && order[e].first() == order[b].first()) ++e;
-      Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first()};
+      while (e < end && order[e].first == order[b].first) ++e;
+      Bisect(order.data(), b, e, &leaf_ends);
+      b = e;
+    }
+    // Leaves: runs of up to kLeaf names of one first byte.
+    const size_t leaves_begin = f->levels[0].size();
+    for (uint32_t b = begin, leaf = 0; b < end; ++leaf) {
+      const uint32_t e = leaf_ends[leaf];
+      Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first};
       for (uint32_t p = b; p < e; ++p) {
         const uint32_t i = order[p].i;
         const KeyFeatures& k = feats[i];
@@ -247,7 +275,7 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
     for (int k = 1; k < form.max_count; ++k) d += std::popcount(form.at_least[k] & ~c2);
     return d;
   };
-  std::vector<uint32_t> leaves;
+  std::vector<uint32_t> cur, next, leaves;
   for (uint32_t len = 1; len + 1 < f.bucket_start.size(); ++len) {
     if (f.bucket_start[len] == f.bucket_start[len + 1] || StrongBound(scorer, n, len, 0, 0, 4) < need) continue;
     // The bound is monotone in d_q and d_c, so per length it reduces to
@@ -280,26 +308,30 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
         if (passes(lacks(c1, c2), std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2), prefix)) out->push_back(p);
       }
     };
-    // Depth first from the top nodes of this length down to the leaves that
-    // pass; then their names, fetching the leaves a few ahead (they are
-    // scattered, the hardware prefetcher cannot guess them).
-    static_assert(kLevels == 4);
-    const auto& l0 = f.levels[0];
-    const auto& l1 = f.levels[1];
-    const auto& l2 = f.levels[2];
-    const auto& l3 = f.levels[3];
-    leaves.clear();
-    for (uint32_t a = f.bucket_top[len]; a < f.bucket_top[len + 1]; ++a) {
-      if (!node_passes(l3[a])) continue;
-      for (uint32_t b = l3[a].begin; b < l3[a].end; ++b) {
-        if (!node_passes(l2[b])) continue;
-        for (uint32_t c = l2[b].begin; c < l2[b].end; ++c) {
-          if (!node_passes(l1[c])) continue;
-          for (uint32_t d = l1[c].begin; d < l1[c].end; ++d)
-            if (node_passes(l0[d])) leaves.push_back(d);
+    // Level by level from the top nodes of this length down to the leaves
+    // that pass, then their names. The nodes and leaves reached are scattered
+    // (the hardware prefetcher cannot guess them), so each list is walked
+    // fetching a few entries ahead.
+    constexpr size_t kNodesAhead = 8;
+    cur.clear();
+    for (uint32_t a = f.bucket_top[len]; a < f.bucket_top[len + 1]; ++a) cur.push_back(a);
+    for (int level = kLevels - 1; level >= 0; --level) {
+      const std::vector<Node>& nodes = f.levels[static_cast<size_t>(level)];
+      std::vector<uint32_t>& passed = level == 0 ? leaves : next;
+      passed.clear();
+      for (size_t k = 0; k < cur.size(); ++k) {
+        if (k + kNodesAhead < cur.size()) __builtin_prefetch(&nodes[cur[k + kNodesAhead]]);
+        const Node& nd = nodes[cur[k]];
+        if (!node_passes(nd)) continue;
+        if (level == 0) {
+          passed.push_back(cur[k]);
+        } else {
+          for (uint32_t c = nd.begin; c < nd.end; ++c) passed.push_back(c);
         }
       }
+      if (level > 0) std::swap(cur, next);
     }
+    const auto& l0 = f.levels[0];
     constexpr size_t kAhead = 4;
     auto prefetch = [&](uint32_t d) {
       const char* b = reinterpret_cast<const char*>(&f.bits[l0[d].begin]);
