@@ -19,104 +19,204 @@ using internal::PreparedQuery;
 
 const char* MatchedOnName(MatchedOn m) { return m == MatchedOn::kName ? "name" : "alias"; }
 
-// The names of one key kind in scan order: by key length, then by their
-// character masks (so that names with the same characters sit together), in
-// blocks of up to kBlock names that never cross a length. Structure of arrays
-// so a scan touches 20 bytes per name it looks at; each block also keeps the
-// union and the intersection of its names' masks, which bound the score of
-// every name in it at once.
+// The names of one key kind in scan order: by key length, then by the key's
+// first byte, then by their character masks (so that names with the same
+// characters sit together), then by a hash of the key (identical keys adjacent).
+// Structure of arrays so a scan touches 20 bytes per name it looks at. Over
+// the names sits a tree of nodes (kLeaf names per leaf, kFanout children per
+// inner node, never crossing a length or a first byte), each keeping the union
+// and the intersection of its names' masks, which bound the score of every
+// name below it at once. The keys themselves are stored again in scan order,
+// all keys of one length back to back, so the names that pass are scored from
+// sequential memory.
 struct ScreeningIndex::Family {
   std::vector<uint32_t> bucket_start;  // names of key length L: [bucket_start[L], bucket_start[L + 1])
-  std::vector<uint32_t> bucket_block;  // their blocks: [bucket_block[L], bucket_block[L + 1])
-  std::vector<uint64_t> m1, m2;
-  std::vector<uint32_t> first4;
+  std::vector<uint32_t> bucket_top;    // their top nodes: [bucket_top[L], bucket_top[L + 1]) of levels.back()
+  // Per position the masks and the first four bytes, packed in 16 bytes:
+  // w1 = m1 | first three bytes << 40, w2 = m2 | fourth byte << 40.
+  struct Bits {
+    uint64_t w1, w2;
+  };
+  std::vector<Bits> bits;
   std::vector<uint32_t> name;
-  struct Block {
+  std::vector<uint32_t> weak_id;  // NameTable::weak_id of the name at each position
+  std::vector<size_t> key_start;  // key of position p (length L): keys[key_start[L] + (p - bucket_start[L]) * L]
+  std::string keys;
+  struct Node {
     uint64_t any1, any2;  // union of the names' m1, m2
     uint64_t all1, all2;  // intersection
-    uint32_t begin, end;  // scan positions
+    uint32_t begin, end;  // children: positions (leaves) or nodes of the level below
+    uint8_t first;        // the first byte of every name below
   };
-  std::vector<Block> blocks;
+  std::vector<std::vector<Node>> levels;  // levels[0]: leaves
 
+  std::string_view key(uint32_t p, uint32_t len) const {
+    return std::string_view(keys).substr(key_start[len] + size_t{p - bucket_start[len]} * len, len);
+  }
   size_t memory_bytes() const {
-    return (bucket_start.capacity() + bucket_block.capacity()) * 4 + (m1.capacity() + m2.capacity()) * 8 +
-           (first4.capacity() + name.capacity()) * 4 + blocks.capacity() * sizeof(Block);
+    size_t nodes = 0;
+    for (const auto& l : levels) nodes += l.capacity() * sizeof(Node);
+    return (bucket_start.capacity() + bucket_top.capacity()) * 4 + key_start.capacity() * sizeof(size_t) +
+           bits.capacity() * sizeof(Bits) + (name.capacity() + weak_id.capacity()) * 4 + keys.capacity() + nodes;
   }
 };
 
 namespace {
 
-constexpr int kChars = 37;      // CharBit's range: a-z, 0-9, space
-constexpr uint32_t kBlock = 32;  // names per block
+constexpr int kChars = 37;       // CharBit's range: a-z, 0-9, space
+constexpr uint32_t kLeaf = 8;    // names per leaf
+constexpr uint32_t kFanout = 4;  // children per inner node
+constexpr int kLevels = 4;       // leaves of 8, nodes of 32, 128 and 512 names
+constexpr uint64_t kMaskBits = (uint64_t{1} << kChars) - 1;
+static_assert(kChars <= 40);
+
+// A name in the build's ordering.
+struct Order {
+  uint64_t m1, m2;
+  uint64_t hash;  // of the key: identical keys end up adjacent (see Bisect)
+  uint32_t i;
+  uint8_t first;  // the key's first byte
+  // Within a leaf: by masks, then key hash (identical keys adjacent, so the
+  // scorer can reuse a score; it compares the keys themselves, a collision
+  // only costs reuses), then indexing order.
+  bool operator<(const Order& o) const {
+    return m1 != o.m1 ? m1 < o.m1 : m2 != o.m2 ? m2 < o.m2 : hash != o.hash ? hash < o.hash : i < o.i;
+  }
+};
+
+// Splits order[b, e) into leaves of at most kLeaf names, appending each
+// leaf's end: the names are split in two on the mask bit (m1 or m2) held by
+// closest to half of them (counted on a sample), recursively, so the names
+// of a leaf and of neighbouring leaves share their characters and the
+// leaves' union and intersection masks stay tight. A bit chosen for the
+// names at hand beats one global bit order: character occurrences are
+// strongly correlated (syllables, common words). Names with equal masks are
+// never separated; a set of them that no bit splits is one run of leaves.
+void Bisect(Order* order, uint32_t b, uint32_t e, std::vector<uint32_t>* leaf_ends) {
+  if (e - b > kLeaf) {
+    int count[2][kChars] = {};
+    const uint32_t step = std::max<uint32_t>(1, (e - b) / 32);
+    int sampled = 0;
+    for (uint32_t p = b; p < e; p += step, ++sampled) {
+      for (uint64_t m = order[p].m1; m; m &= m - 1) ++count[0][std::countr_zero(m)];
+      for (uint64_t m = order[p].m2; m; m &= m - 1) ++count[1][std::countr_zero(m)];
+    }
+    int best_level = -1, best_bit = 0, best_gap = INT_MAX;
+    for (int level = 0; level < 2; ++level)
+      for (int c = 0; c < kChars; ++c) {
+        const int gap = std::abs(2 * count[level][c] - sampled);
+        if (count[level][c] > 0 && count[level][c] < sampled && gap < best_gap)
+          best_level = level, best_bit = c, best_gap = gap;
+      }
+    if (best_level >= 0) {
+      const uint64_t bit = uint64_t{1} << best_bit;
+      Order* mid = std::partition(order + b, order + e, [&](const Order& o) {
+        return ((best_level == 0 ? o.m1 : o.m2) & bit) == 0;
+      });
+      const auto m = static_cast<uint32_t>(mid - order);
+      if (m != b && m != e) {
+        Bisect(order, b, m, leaf_ends);
+        Bisect(order, m, e, leaf_ends);
+        return;
+      }
+    }
+  }
+  // A leaf, or names the sample could not split: sorted, then cut in leaves.
+  std::sort(order + b, order + e);
+  for (uint32_t p = b; p < e; p += kLeaf) leaf_ends->push_back(std::min(e, p + kLeaf));
+}
 
 std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind) {
+  using Node = ScreeningIndex::Family::Node;
   auto f = std::make_unique<ScreeningIndex::Family>();
   const size_t n = t.size();
   std::vector<KeyFeatures> feats(n);
   size_t max_len = 0;
-  size_t holders[2][kChars] = {};
   for (uint32_t i = 0; i < n; ++i) {
     feats[i] = internal::Features(t.key(i, kind));
     max_len = std::max<size_t>(max_len, feats[i].len);
-    for (uint64_t m = feats[i].m1; m; m &= m - 1) ++holders[0][std::countr_zero(m)];
-    for (uint64_t m = feats[i].m2; m; m &= m - 1) ++holders[1][std::countr_zero(m)];
   }
-  // Sort key: the mask bits, those held by closest to half of the names most
-  // significant (they split the names best), single before doubled.
-  std::vector<std::pair<int, int>> bits;  // (level, character)
-  for (int k = 0; k < 2; ++k)
-    for (int c = 0; c < kChars; ++c) bits.emplace_back(k, c);
-  auto imbalance = [&](std::pair<int, int> b) {
-    const double h = static_cast<double>(holders[b.first][b.second]);
-    return std::abs(h - static_cast<double>(n) / 2) + (b.first == 1 ? static_cast<double>(n) : 0.0);
-  };
-  std::stable_sort(bits.begin(), bits.end(), [&](auto x, auto y) { return imbalance(x) < imbalance(y); });
-  bits.resize(64);
-  // The key is gathered a byte of each mask at a time: table[b][v] holds the
-  // key bits that byte b (m1's 5 bytes, then m2's) contributes when it is v.
-  std::vector<std::array<uint64_t, 256>> table(10);
-  for (size_t r = 0; r < bits.size(); ++r) {
-    const auto [level, c] = bits[r];
-    const int byte = level * 5 + c / 8;
-    for (int v = 0; v < 256; ++v)
-      if (v >> (c % 8) & 1) table[byte][v] |= uint64_t{1} << (63 - r);
-  }
-  auto sort_key = [&](const KeyFeatures& k) {
-    uint64_t key = 0;
-    for (int b = 0; b < 5; ++b) key |= table[b][(k.m1 >> (8 * b)) & 0xff] | table[5 + b][(k.m2 >> (8 * b)) & 0xff];
-    return key;
-  };
-  // Counting sort by length keeps the indexing order within a length; then
-  // each length is sorted by the mask key (ties in indexing order).
+  // Counting sort by length keeps the indexing order within a length.
   f->bucket_start.assign(max_len + 2, 0);
   for (const auto& k : feats) ++f->bucket_start[k.len + 1];
   std::partial_sum(f->bucket_start.begin(), f->bucket_start.end(), f->bucket_start.begin());
   std::vector<uint32_t> pos(f->bucket_start.begin(), f->bucket_start.end() - 1);
-  std::vector<std::pair<uint64_t, uint32_t>> order(n);
-  for (uint32_t i = 0; i < n; ++i) order[pos[feats[i].len]++] = {sort_key(feats[i]), i};
-  f->m1.resize(n);
-  f->m2.resize(n);
-  f->first4.resize(n);
+  std::vector<Order> order(n);
+  for (uint32_t i = 0; i < n; ++i) {
+    const KeyFeatures& k = feats[i];
+    order[pos[k.len]++] = {k.m1, k.m2, std::hash<std::string_view>{}(t.key(i, kind)), i,
+                           static_cast<uint8_t>(k.first4 & 0xff)};
+  }
+  f->bits.resize(n);
   f->name.resize(n);
-  f->bucket_block.assign(max_len + 2, 0);
+  f->weak_id.resize(n);
+  f->key_start.assign(max_len + 2, 0);
+  f->levels.resize(kLevels);
+  f->bucket_top.assign(max_len + 2, 0);
+  std::vector<uint32_t> leaf_ends;
   for (size_t len = 0; len <= max_len; ++len) {
     const uint32_t begin = f->bucket_start[len], end = f->bucket_start[len + 1];
-    std::sort(order.begin() + begin, order.begin() + end);
-    f->bucket_block[len] = static_cast<uint32_t>(f->blocks.size());
-    for (uint32_t b = begin; b < end; b += kBlock) {
-      ScreeningIndex::Family::Block blk{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, std::min(end, b + kBlock)};
-      for (uint32_t p = blk.begin; p < blk.end; ++p) {
-        const KeyFeatures& k = feats[order[p].second];
-        f->m1[p] = k.m1;
-        f->m2[p] = k.m2;
-        f->first4[p] = k.first4;
-        f->name[p] = order[p].second;
-        blk.any1 |= k.m1, blk.any2 |= k.m2, blk.all1 &= k.m1, blk.all2 &= k.m2;
-      }
-      f->blocks.push_back(blk);
+    // By first byte, then each first byte's names bisected by their masks
+    // into leaves.
+    std::sort(order.begin() + begin, order.begin() + end,
+              [](const Order& x, const Order& y) { return x.first != y.first ? x.first < y.first : x < y; });
+    leaf_ends.clear();
+    for (uint32_t b = begin; b < end;) {
+      uint32_t e = b + 1;
+      while (e < end && order[e].first == order[b].first) ++e;
+      Bisect(order.data(), b, e, &leaf_ends);
+      b = e;
     }
+    // Leaves: runs of up to kLeaf names of one first byte.
+    const size_t leaves_begin = f->levels[0].size();
+    for (uint32_t b = begin, leaf = 0; b < end; ++leaf) {
+      const uint32_t e = leaf_ends[leaf];
+      Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first};
+      for (uint32_t p = b; p < e; ++p) {
+        const uint32_t i = order[p].i;
+        const KeyFeatures& k = feats[i];
+        f->bits[p] = {k.m1 | uint64_t{k.first4 & 0xffffff} << 40, k.m2 | uint64_t{k.first4 >> 24} << 40};
+        f->name[p] = i;
+        node.any1 |= k.m1, node.any2 |= k.m2, node.all1 &= k.m1, node.all2 &= k.m2;
+      }
+      f->levels[0].push_back(node);
+      b = e;
+    }
+    // Inner nodes: runs of up to kFanout nodes of the level below, one first byte.
+    size_t below_begin = leaves_begin;
+    for (int level = 1; level < kLevels; ++level) {
+      std::vector<Node>& below = f->levels[level - 1];
+      std::vector<Node>& here = f->levels[level];
+      const size_t here_begin = here.size();
+      for (size_t b = below_begin; b < below.size();) {
+        size_t e = b + 1;
+        while (e < below.size() && e < b + kFanout && below[e].first == below[b].first) ++e;
+        Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, static_cast<uint32_t>(b), static_cast<uint32_t>(e),
+                  below[b].first};
+        for (size_t c = b; c < e; ++c)
+          node.any1 |= below[c].any1, node.any2 |= below[c].any2, node.all1 &= below[c].all1,
+              node.all2 &= below[c].all2;
+        here.push_back(node);
+        b = e;
+      }
+      below_begin = here_begin;
+    }
+    f->bucket_top[len] = static_cast<uint32_t>(below_begin);
   }
-  f->bucket_block[max_len + 1] = static_cast<uint32_t>(f->blocks.size());
+  f->bucket_top[max_len + 1] = static_cast<uint32_t>(f->levels.back().size());
+  // The keys and weak ids in scan order, written in name order: the table is
+  // read sequentially (reading it in scan order was a cache miss per name).
+  for (size_t len = 0; len <= max_len; ++len)
+    f->key_start[len + 1] = f->key_start[len] + size_t{f->bucket_start[len + 1] - f->bucket_start[len]} * len;
+  f->keys.resize(f->key_start[max_len + 1]);
+  std::vector<uint32_t> position(n);
+  for (uint32_t p = 0; p < n; ++p) position[f->name[p]] = p;
+  for (uint32_t i = 0; i < n; ++i) {
+    const std::string_view key = t.key(i, kind);
+    const uint32_t p = position[i], len = static_cast<uint32_t>(key.size());
+    std::copy(key.begin(), key.end(), f->keys.begin() + static_cast<std::ptrdiff_t>(f->key_start[len] + size_t{p - f->bucket_start[len]} * len));
+    f->weak_id[p] = t.weak_id(i);
+  }
   return f;
 }
 
@@ -152,26 +252,30 @@ inline double StrongBound(ScorerKind scorer, uint32_t n, uint32_t len, uint32_t 
 #define CORDON_HOT_CLONES
 #endif
 
-// Appends every name of `f` whose upper bound of the strong score against
-// `form` reaches the form's strong threshold. Per length the bound reduces to
-// integer limits on d_q and d_c; a block is skipped when its union and
-// intersection masks already exceed them (every name of it would), and the
-// names of the other blocks are tested one by one with their own masks and
-// prefix. Only names whose bound is below the threshold are left out.
+// Appends the position of every name of `f` whose upper bound of the strong
+// score against `form` reaches the form's strong threshold. Per length the
+// bound reduces to integer limits on d_q and d_c; a node is skipped when its
+// union and intersection masks already exceed them (every name below it
+// would), and the names of the leaves reached are tested one by one with
+// their own masks and prefix. Only names whose bound is below the threshold
+// are left out.
 CORDON_HOT_CLONES
 void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKind scorer, std::vector<uint32_t>* out) {
+  using Node = ScreeningIndex::Family::Node;
   const uint32_t n = form.features.len;
   if (n == 0) return;
   // The slack keeps rounding from ever dropping a pair.
   const double need = form.strong_threshold - 1e-9;
   const uint64_t q1 = form.at_least[0], q2 = form.at_least[1];
-  // Characters of the query a name (or every name of a block) lacks, a lower
-  // bound of d_q; and the reverse, d_c.
+  const uint8_t q_first = static_cast<uint8_t>(form.features.first4 & 0xff);
+  // Characters of the query a name (or every name below a node) lacks, a
+  // lower bound of d_q; and the reverse, d_c.
   auto lacks = [&](uint64_t c1, uint64_t c2) {
     uint32_t d = std::popcount(q1 & ~c1);
     for (int k = 1; k < form.max_count; ++k) d += std::popcount(form.at_least[k] & ~c2);
     return d;
   };
+  std::vector<uint32_t> cur, next, leaves;
   for (uint32_t len = 1; len + 1 < f.bucket_start.size(); ++len) {
     if (f.bucket_start[len] == f.bucket_start[len + 1] || StrongBound(scorer, n, len, 0, 0, 4) < need) continue;
     // The bound is monotone in d_q and d_c, so per length it reduces to
@@ -189,18 +293,56 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
       return static_cast<int>(dq) <= max_dq[prefix] && static_cast<int>(dc) <= max_dc[prefix] &&
              static_cast<int>(dq + dc) <= max_sum;
     };
-    for (uint32_t b = f.bucket_block[len]; b < f.bucket_block[len + 1]; ++b) {
-      const ScreeningIndex::Family::Block& blk = f.blocks[b];
-      // Every name of the block holds at most `any` and at least `all`.
-      if (!passes(lacks(blk.any1, blk.any2), std::popcount(blk.all1 & ~q1) + std::popcount(blk.all2 & ~q2), 4))
-        continue;
-      for (uint32_t p = blk.begin; p < blk.end; ++p) {
-        const uint64_t c1 = f.m1[p], c2 = f.m2[p];
-        const uint32_t x = form.features.first4 ^ f.first4[p];
+    // Every name below a node holds at most `any` and at least `all`; with
+    // another first byte than the query's it has no common prefix.
+    auto node_passes = [&](const Node& nd) {
+      return passes(lacks(nd.any1, nd.any2), std::popcount(nd.all1 & ~q1) + std::popcount(nd.all2 & ~q2),
+                    nd.first == q_first ? 4u : 0u);
+    };
+    auto scan_leaf = [&](const Node& leaf) {
+      for (uint32_t p = leaf.begin; p < leaf.end; ++p) {
+        const uint64_t w1 = f.bits[p].w1, w2 = f.bits[p].w2;
+        const uint64_t c1 = w1 & kMaskBits, c2 = w2 & kMaskBits;
+        const uint32_t x = form.features.first4 ^ static_cast<uint32_t>((w1 >> 40) | (w2 >> 40) << 24);
         const unsigned prefix = std::min(x == 0 ? 4u : std::countr_zero(x) / 8, 4u);
-        if (!passes(lacks(c1, c2), std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2), prefix)) continue;
-        out->push_back(f.name[p]);
+        if (passes(lacks(c1, c2), std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2), prefix)) out->push_back(p);
       }
+    };
+    // Level by level from the top nodes of this length down to the leaves
+    // that pass, then their names. The nodes and leaves reached are scattered
+    // (the hardware prefetcher cannot guess them), so each list is walked
+    // fetching a few entries ahead.
+    constexpr size_t kNodesAhead = 8;
+    cur.clear();
+    for (uint32_t a = f.bucket_top[len]; a < f.bucket_top[len + 1]; ++a) cur.push_back(a);
+    for (int level = kLevels - 1; level >= 0; --level) {
+      const std::vector<Node>& nodes = f.levels[static_cast<size_t>(level)];
+      std::vector<uint32_t>& passed = level == 0 ? leaves : next;
+      passed.clear();
+      for (size_t k = 0; k < cur.size(); ++k) {
+        if (k + kNodesAhead < cur.size()) __builtin_prefetch(&nodes[cur[k + kNodesAhead]]);
+        const Node& nd = nodes[cur[k]];
+        if (!node_passes(nd)) continue;
+        if (level == 0) {
+          passed.push_back(cur[k]);
+        } else {
+          for (uint32_t c = nd.begin; c < nd.end; ++c) passed.push_back(c);
+        }
+      }
+      if (level > 0) std::swap(cur, next);
+    }
+    const auto& l0 = f.levels[0];
+    constexpr size_t kAhead = 4;
+    auto prefetch = [&](uint32_t d) {
+      const char* b = reinterpret_cast<const char*>(&f.bits[l0[d].begin]);
+      __builtin_prefetch(b);
+      __builtin_prefetch(b + 64);
+      __builtin_prefetch(b + 127);
+    };
+    for (size_t k = 0; k < kAhead && k < leaves.size(); ++k) prefetch(leaves[k]);
+    for (size_t k = 0; k < leaves.size(); ++k) {
+      if (k + kAhead < leaves.size()) prefetch(leaves[k + kAhead]);
+      scan_leaf(l0[leaves[k]]);
     }
   }
 }
@@ -223,31 +365,66 @@ Result<std::unique_ptr<const ScreeningIndex>> ScreeningIndex::Build(std::vector<
 std::vector<Match> ScreeningIndex::Screen(std::string_view query, const ScreeningOptions& options) const {
   PreparedQuery q(query, table_->normalizer(), options);
   if (q.forms.empty()) return {};
-  std::vector<uint32_t> candidates;
+  // Each form: the positions that pass the bounds, scored in scan order from
+  // the family's own copy of the keys (sequential reads) with the same
+  // CombinedScore as the oracle. The weak key's score is kept per weak id
+  // (few distinct legal-form keys), and a key equal to the one just scored
+  // (identical keys are adjacent in scan order) reuses its strong score.
+  std::vector<std::pair<uint32_t, double>> scored;
+  std::vector<uint32_t> positions;
+  std::vector<double> weak_scores;
   for (const QueryForm& form : q.forms) {
     const Family& f = form.target == KeyKind::kSkeleton ? *skeleton_ : form.target == KeyKind::kSet ? *set_ : *joined_;
-    Candidates(f, form, options.scorer, &candidates);
+    positions.clear();
+    Candidates(f, form, options.scorer, &positions);
+    const bool memo_weak = table_->weak_key_count() <= 4096;
+    if (memo_weak) weak_scores.assign(table_->weak_key_count(), -1.0);
+    std::string_view last_key;
+    double last_strong = 0.0;
+    uint32_t len = 0;
+    for (const uint32_t p : positions) {
+      while (p >= f.bucket_start[len + 1]) ++len;
+      const std::string_view key = f.key(p, len);
+      double strong;
+      if (last_key == key) {
+        strong = last_strong;
+      } else {
+        strong = internal::StrongPart(form, key);
+        last_key = key, last_strong = strong;
+      }
+      if (strong < form.strong_threshold) continue;
+      const uint32_t w = f.weak_id[p];
+      const std::string_view weak_key = table_->weak_key(w);
+      double weak_score = 0.0;
+      if (!form.keys.weak.empty() && !weak_key.empty()) {
+        if (!memo_weak) {
+          weak_score = form.weak.Similarity(weak_key, 0.0);
+        } else {
+          if (weak_scores[w] < 0) weak_scores[w] = form.weak.Similarity(weak_key, 0.0);
+          weak_score = weak_scores[w];
+        }
+      }
+      const double s = internal::Combine(form, strong, weak_key, weak_score);
+      if (s < options.threshold) continue;
+      const uint32_t id = f.name[p];
+      if (!table_->Admits(id, options)) continue;
+      scored.emplace_back(id, s);
+    }
   }
   if (q.forms.size() > 1) {
-    std::sort(candidates.begin(), candidates.end());
-    candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  }
-  std::vector<std::pair<uint32_t, double>> scored;
-  for (size_t k = 0; k < candidates.size(); ++k) {
-    // The names are scattered over the table: start the reads of later ones
-    // (their spans, then their keys) while this one is scored.
-    if (k + 16 < candidates.size()) table_->PrefetchSpans(candidates[k + 16]);
-    if (k + 8 < candidates.size()) table_->PrefetchKeys(candidates[k + 8]);
-    const uint32_t id = candidates[k];
-    if (!table_->Admits(id, options)) continue;
-    const double s = table_->Score(q, id);
-    if (s >= options.threshold) scored.emplace_back(id, s);
+    // A name's score is its best form's (every form that reaches the
+    // threshold is exact, so the best is).
+    std::sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) {
+      return a.first != b.first ? a.first < b.first : a.second > b.second;
+    });
+    scored.erase(std::unique(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first == b.first; }),
+                 scored.end());
   }
   return table_->Finish(q, std::move(scored), options);
 }
 
-// Appends every name of `f` whose upper bound of the strong score against
-// `form` reaches the form's strong threshold.
+// Appends the scan position of every name of `f` whose upper bound of the
+// strong score against `form` reaches the form's strong threshold.
 void ScreeningIndex::Candidates(const Family& f, const QueryForm& form, ScorerKind scorer,
                                 std::vector<uint32_t>* out) const {
   ScanFamily(f, form, scorer, out);

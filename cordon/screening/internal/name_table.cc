@@ -95,10 +95,11 @@ PreparedQuery::PreparedQuery(std::string_view query, const Normalizer& normalize
 
 NameTable::NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer)
     : entities_(std::move(entities)), normalizer_(std::move(normalizer)) {
+  std::unordered_map<std::string, uint32_t> weak_ids;
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const lists::ListEntity& ent = entities_[e];
-    AddName(e, 0, ent.name);
-    for (uint32_t a = 0; a < ent.aliases.size(); ++a) AddName(e, a + 1, ent.aliases[a]);
+    AddName(e, 0, ent.name, weak_ids);
+    for (uint32_t a = 0; a < ent.aliases.size(); ++a) AddName(e, a + 1, ent.aliases[a], weak_ids);
   }
 }
 
@@ -108,14 +109,17 @@ NameTable::Span NameTable::Add(std::string_view s) {
   return sp;
 }
 
-void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text) {
+void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text,
+                        std::unordered_map<std::string, uint32_t>& weak_ids) {
   auto add = [&](const NormalizedName& n) {
     NormalizedKeys k = MakeKeys(n);
     if (k.joined.empty()) return;
     refs_.push_back(NameRef{entity, slot});
     joined_.push_back(Add(k.joined));
     set_.push_back(Add(k.set));
-    weak_.push_back(Add(k.weak));
+    auto [it, inserted] = weak_ids.try_emplace(k.weak, static_cast<uint32_t>(weak_keys_.size()));
+    if (inserted) weak_keys_.push_back(Add(k.weak));
+    weak_id_.push_back(it->second);
     skeleton_.push_back(Add(SkeletonKey(k, false)));
   };
   NormalizedName n = normalizer_->Normalize(text);
@@ -150,7 +154,8 @@ const std::string& NameTable::name_text(uint32_t i) const {
 
 size_t NameTable::memory_bytes() const {
   size_t n = arena_.capacity() + refs_.capacity() * sizeof(NameRef) +
-             (joined_.capacity() + set_.capacity() + weak_.capacity() + skeleton_.capacity()) * sizeof(Span);
+             (joined_.capacity() + set_.capacity() + weak_keys_.capacity() + skeleton_.capacity()) * sizeof(Span) +
+             weak_id_.capacity() * sizeof(uint32_t);
   for (const auto& e : entities_) {
     n += sizeof(e) + e.name.capacity() + e.list.capacity() + e.source_id.capacity();
     for (const auto& a : e.aliases) n += sizeof(a) + a.capacity();
@@ -176,14 +181,6 @@ bool NameTable::Admits(uint32_t i, const ScreeningOptions& options) const {
       std::find(e.countries.begin(), e.countries.end(), options.country) == e.countries.end())
     return false;
   return true;
-}
-
-double NameTable::FormScore(const QueryForm& f, uint32_t i) const {
-  double s = f.strong.Similarity(key(i, f.target), f.strong_threshold);
-  if (s < f.strong_threshold) return s;
-  std::string_view w = weak(i);
-  if (f.keys.weak.empty() || w.empty()) return s;
-  return (1.0 - kWeakWeight) * s + kWeakWeight * f.weak.Similarity(w, 0.0);
 }
 
 double NameTable::Score(const PreparedQuery& q, uint32_t i) const {
@@ -229,60 +226,63 @@ std::vector<Match> NameTable::Finish(const PreparedQuery& q, std::vector<std::pa
                                      const ScreeningOptions& options) const {
   // One score per (entity, name): a name-order variant is the same name.
   // Within a key the best score wins; ties go to the primary name, then to
-  // the lower slot.
+  // the lower slot. Everything is ranked on small records; a Match (five
+  // strings, the entity's fields) is built only for what is returned.
   struct Scored {
-    uint32_t entity, slot_key, i;
+    uint32_t entity, slot_key, slot, i;
     double s;
   };
   std::vector<Scored> all;
   all.reserve(scored.size());
   for (const auto& [i, s] : scored) {
     const NameRef& r = refs_[i];
-    all.push_back(Scored{r.entity, options.best_per_entity ? 0u : r.slot, i, s});
+    all.push_back(Scored{r.entity, options.best_per_entity ? 0u : r.slot, r.slot, i, s});
   }
-  std::sort(all.begin(), all.end(), [&](const Scored& a, const Scored& b) {
+  std::sort(all.begin(), all.end(), [](const Scored& a, const Scored& b) {
     if (a.entity != b.entity) return a.entity < b.entity;
     if (a.slot_key != b.slot_key) return a.slot_key < b.slot_key;
     if (a.s != b.s) return a.s > b.s;
-    if (refs_[a.i].slot != refs_[b.i].slot) return refs_[a.i].slot < refs_[b.i].slot;
+    if (a.slot != b.slot) return a.slot < b.slot;
     return a.i < b.i;
   });
-  std::vector<std::pair<uint32_t, double>> best;
+  size_t kept = 0;
   for (size_t k = 0; k < all.size(); ++k) {
     if (k > 0 && all[k].entity == all[k - 1].entity && all[k].slot_key == all[k - 1].slot_key) continue;
-    best.emplace_back(all[k].i, all[k].s);
+    all[kept++] = all[k];
   }
-  std::vector<Match> out;
-  out.reserve(best.size());
+  all.resize(kept);
+  // Best first; then by entity, the published name, name before alias.
+  std::sort(all.begin(), all.end(), [&](const Scored& a, const Scored& b) {
+    if (a.s != b.s) return a.s > b.s;
+    if (a.entity != b.entity) return a.entity < b.entity;
+    const int c = name_text(a.i).compare(name_text(b.i));
+    if (c != 0) return c < 0;
+    return a.slot < b.slot;
+  });
+  if (options.max_results && all.size() > options.max_results) all.resize(options.max_results);
+  std::vector<Match> out(all.size());
   // The entities are scattered over memory: start the reads a few ahead.
   constexpr size_t kAhead = 8;
-  for (size_t k = 0; k < kAhead && k < best.size(); ++k) __builtin_prefetch(&entities_[refs_[best[k].first].entity]);
-  for (size_t k = 0; k < best.size(); ++k) {
-    if (k + kAhead < best.size()) {
-      const lists::ListEntity* ahead = &entities_[refs_[best[k + kAhead].first].entity];
-      __builtin_prefetch(ahead);
-      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 64);
-      __builtin_prefetch(reinterpret_cast<const char*>(ahead) + 128);
-    }
-    const auto& [i, s] = best[k];
-    const NameRef& r = refs_[i];
-    const lists::ListEntity& e = entities_[r.entity];
-    Match m;
+  auto prefetch = [&](size_t k) {
+    const char* e = reinterpret_cast<const char*>(&entities_[all[k].entity]);
+    __builtin_prefetch(e);
+    __builtin_prefetch(e + 64);
+    __builtin_prefetch(e + 128);
+  };
+  for (size_t k = 0; k < kAhead && k < all.size(); ++k) prefetch(k);
+  for (size_t k = 0; k < all.size(); ++k) {
+    if (k + kAhead < all.size()) prefetch(k + kAhead);
+    const Scored& h = all[k];
+    const lists::ListEntity& e = entities_[h.entity];
+    Match& m = out[k];
     m.list = e.list;
     m.entity = e.source_id;
     m.name = e.name;
-    m.matched_name = name_text(i);
-    m.matched_on = r.slot == 0 ? MatchedOn::kName : MatchedOn::kAlias;
-    m.score = s;
-    m.entity_index = r.entity;
-    out.push_back(std::move(m));
+    m.matched_name = h.slot == 0 ? e.name : e.aliases[h.slot - 1];
+    m.matched_on = h.slot == 0 ? MatchedOn::kName : MatchedOn::kAlias;
+    m.score = h.s;
+    m.entity_index = h.entity;
   }
-  std::sort(out.begin(), out.end(), [](const Match& a, const Match& b) {
-    if (a.score != b.score) return a.score > b.score;
-    if (a.entity_index != b.entity_index) return a.entity_index < b.entity_index;
-    return a.matched_name < b.matched_name;
-  });
-  if (options.max_results && out.size() > options.max_results) out.resize(options.max_results);
   // Many hits may share a published name; its explanation is built once.
   std::unordered_map<std::string_view, std::string> why;
   for (Match& m : out) {

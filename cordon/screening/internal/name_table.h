@@ -9,6 +9,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "cordon/lists/list_entity.h"
@@ -72,6 +73,22 @@ struct PreparedQuery {
   std::vector<QueryForm> forms;  // forms[0]: the normalised query; empty when it normalises to nothing
 };
 
+// The score of one form against a listed name's key and weak key: the strong
+// score, combined with the weak one when both sides have legal forms. Exact
+// when >= f.strong_threshold; the index and the oracle both score with it.
+inline double StrongPart(const QueryForm& f, std::string_view key) {
+  return f.strong.Similarity(key, f.strong_threshold);
+}
+inline double Combine(const QueryForm& f, double strong, std::string_view weak_key, double weak_score) {
+  if (strong < f.strong_threshold || f.keys.weak.empty() || weak_key.empty()) return strong;
+  return (1.0 - kWeakWeight) * strong + kWeakWeight * weak_score;
+}
+inline double CombinedScore(const QueryForm& f, std::string_view key, std::string_view weak_key) {
+  const double s = StrongPart(f, key);
+  if (s < f.strong_threshold || f.keys.weak.empty() || weak_key.empty()) return s;
+  return Combine(f, s, weak_key, f.weak.Similarity(weak_key, 0.0));
+}
+
 class NameTable {
  public:
   NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer);
@@ -80,7 +97,11 @@ class NameTable {
   const NameRef& ref(uint32_t i) const { return refs_[i]; }
   std::string_view joined(uint32_t i) const { return Slice(joined_[i]); }
   std::string_view set(uint32_t i) const { return Slice(set_[i]); }
-  std::string_view weak(uint32_t i) const { return Slice(weak_[i]); }
+  std::string_view weak(uint32_t i) const { return Slice(weak_keys_[weak_id_[i]]); }
+  // Names with the same weak key share its id (legal forms repeat: "co ltd").
+  uint32_t weak_id(uint32_t i) const { return weak_id_[i]; }
+  size_t weak_key_count() const { return weak_keys_.size(); }
+  std::string_view weak_key(uint32_t id) const { return Slice(weak_keys_[id]); }
   std::string_view skeleton(uint32_t i) const { return Slice(skeleton_[i]); }
   std::string_view key(uint32_t i, KeyKind kind) const {
     return kind == KeyKind::kSet ? set(i) : kind == KeyKind::kSkeleton ? skeleton(i) : joined(i);
@@ -94,18 +115,19 @@ class NameTable {
   void PrefetchSpans(uint32_t i) const {
     __builtin_prefetch(&refs_[i]);
     __builtin_prefetch(&joined_[i]);
-    __builtin_prefetch(&weak_[i]);
+    __builtin_prefetch(&weak_id_[i]);
     __builtin_prefetch(&set_[i]);
   }
   void PrefetchKeys(uint32_t i) const {
     __builtin_prefetch(arena_.data() + joined_[i].off);
-    __builtin_prefetch(arena_.data() + weak_[i].off);
   }
   // List and country filters of the options, for name i.
   bool Admits(uint32_t i, const ScreeningOptions& options) const;
   // The combined score of name i, exact when >= q.threshold.
   double Score(const PreparedQuery& q, uint32_t i) const;
-  double FormScore(const QueryForm& f, uint32_t i) const;
+  double FormScore(const QueryForm& f, uint32_t i) const {
+    return CombinedScore(f, key(i, f.target), weak(i));
+  }
   // Ranked matches from (name, score) pairs with score >= threshold.
   std::vector<Match> Finish(const PreparedQuery& q, std::vector<std::pair<uint32_t, double>> scored,
                             const ScreeningOptions& options) const;
@@ -114,12 +136,15 @@ class NameTable {
   struct Span { uint32_t off; uint32_t len; };
   std::string_view Slice(Span s) const { return std::string_view(arena_).substr(s.off, s.len); }
   Span Add(std::string_view s);
-  void AddName(uint32_t entity, uint32_t slot, const std::string& text);
+  void AddName(uint32_t entity, uint32_t slot, const std::string& text,
+               std::unordered_map<std::string, uint32_t>& weak_ids);
 
   std::vector<lists::ListEntity> entities_;
   std::unique_ptr<const Normalizer> normalizer_;
   std::vector<NameRef> refs_;
-  std::vector<Span> joined_, set_, weak_, skeleton_;
+  std::vector<Span> joined_, set_, skeleton_;
+  std::vector<uint32_t> weak_id_;
+  std::vector<Span> weak_keys_;
   std::string arena_;
 };
 
