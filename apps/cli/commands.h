@@ -127,6 +127,7 @@ struct ServeArgs {
   std::string web;                 // default: web/ beside the binary
   std::string write_log;           // default: DB.writes.jsonl for a SQLite file
   double threshold = 0.90;
+  std::string good_guys;           // accepted false positives (JSON Lines): /screen and /check hits
   int threads = 0;                 // 0: 8 per core
   size_t max_body_kib = 8192;
   int timeout = 10;

@@ -148,6 +148,7 @@ int main(int argc, char** argv) {
   sv->add_option("--web", serve.web, "folder of the built web page (default: web/ beside the binary)");
   sv->add_option("--write-log", serve.write_log, "JSON Lines of every write request (default DB.writes.jsonl)");
   sv->add_option("--threshold", serve.threshold, "screening threshold (default 0.90)");
+  sv->add_option("--good-guys", serve.good_guys, "accepted false positives (JSON Lines): /screen marks hits accepted or stale, as cordon screen does");
   sv->add_option("--threads", serve.threads, "worker threads = connections served at once (default 8 per core)");
   sv->add_option("--max-body", serve.max_body_kib, "largest request body in KiB (default 8192)");
   sv->add_option("--timeout", serve.timeout, "seconds to read a request or write an answer; idle keep-alive (default 10)");

@@ -65,22 +65,8 @@ Result<std::vector<lists::ListEntity>> LoadScreeningLists(const Globals& g, cons
 
 namespace {
 
-// A match's standing on the good-guy list: "accepted" or "stale" with the
-// decision, or nothing.
-struct Review {
-  std::string status, note;
-};
-
-Review ReviewOf(const screening::GoodGuyList* gg, const screening::ScreeningIndex& index, const std::string& party,
-                const screening::Match& m) {
-  if (!gg) return {};
-  auto v = gg->Check(party, index.entity(m.entity_index));
-  if (!v.record) return {};
-  return {v.status == screening::GoodGuyList::Status::kAccepted ? "accepted" : "stale", screening::GoodGuyList::Note(v)};
-}
-
 void PrintText(const std::string& query, const std::string& country, const screening::ScreeningOptions& o,
-               const std::vector<screening::Match>& ms, const std::vector<Review>& reviews, std::ostream& out) {
+               const std::vector<screening::Match>& ms, const std::vector<screening::MatchReview>& reviews, std::ostream& out) {
   out << query << (country.empty() ? "" : " [" + country + "]") << ": " << ms.size()
       << (ms.size() == 1 ? " match" : " matches") << " at " << screening::ScorerName(o.scorer) << " >= "
       << o.threshold << "\n";
@@ -90,7 +76,7 @@ void PrintText(const std::string& query, const std::string& country, const scree
     out << "  " << score << "  " << m.list << " " << m.entity << "  " << m.name;
     if (m.matched_name != m.name) out << "  (" << screening::MatchedOnName(m.matched_on) << ": " << m.matched_name << ")";
     out << "\n         why: " << m.why << "\n";
-    const Review& r = reviews[static_cast<size_t>(&m - ms.data())];
+    const screening::MatchReview& r = reviews[static_cast<size_t>(&m - ms.data())];
     if (!r.status.empty()) out << "         " << r.note << "\n";
   }
 }
@@ -205,13 +191,10 @@ Status Screen(const Globals& g, const ScreenArgs& a) {
     screening::ScreeningOptions o{.threshold = threshold, .scorer = scorer};
     o.country = q.country.empty() ? a.country : q.country;
     auto ms = index->Screen(q.name, o);
-    std::vector<Review> reviews;
-    for (const auto& m : ms) reviews.push_back(ReviewOf(good_guys.get(), *index, q.name, m));
+    std::vector<screening::MatchReview> reviews;
+    for (const auto& m : ms) reviews.push_back(screening::ReviewOf(good_guys.get(), *index, q.name, m));
     if (a.format == "json") {
-      json j = screening::ScreenResultJson(q.name, threshold, ms);
-      for (size_t k = 0; k < ms.size() && k < reviews.size(); ++k) {
-        if (!reviews[k].status.empty()) j["matches"][k]["review"] = {{"status", reviews[k].status}, {"note", reviews[k].note}};
-      }
+      json j = screening::ScreenResultJson(q.name, threshold, ms, reviews);
       if (batch) {
         if (!o.country.empty()) j["country"] = o.country;
         std::cout << j.dump() << "\n";

@@ -38,6 +38,7 @@ Status Serve(const Globals& g, const ServeArgs& a) {
   o.engine.home = g.home.empty() ? FindHome(g.argv0) : g.home;
   o.engine.lists = a.lists;
   o.engine.threshold = a.threshold;
+  o.engine.good_guys = a.good_guys;
   o.db = a.db;
   o.context = a.context;
   o.tokens = a.tokens;

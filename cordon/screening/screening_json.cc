@@ -20,4 +20,20 @@ json ScreenResultJson(const std::string& query, double threshold, const std::vec
   return out;
 }
 
+MatchReview ReviewOf(const GoodGuyList* good_guys, const ScreeningIndex& index, std::string_view party, const Match& m) {
+  if (!good_guys) return {};
+  auto v = good_guys->Check(party, index.entity(m.entity_index));
+  if (!v.record) return {};
+  return {v.status == GoodGuyList::Status::kAccepted ? "accepted" : "stale", GoodGuyList::Note(v)};
+}
+
+json ScreenResultJson(const std::string& query, double threshold, const std::vector<Match>& ms,
+                      const std::vector<MatchReview>& reviews) {
+  json out = ScreenResultJson(query, threshold, ms);
+  for (size_t k = 0; k < ms.size() && k < reviews.size(); ++k) {
+    if (!reviews[k].status.empty()) out["matches"][k]["review"] = {{"status", reviews[k].status}, {"note", reviews[k].note}};
+  }
+  return out;
+}
+
 }  // namespace cordon::screening

@@ -23,6 +23,7 @@
 #include "cordon/engine/trace.h"
 #include "cordon/lists/loader.h"
 #include "cordon/model/json_io.h"
+#include "cordon/screening/good_guys.h"
 #include "cordon/screening/screening.h"
 #include "cordon/screening/screening_json.h"
 #include "cordon/state/state.h"
@@ -226,7 +227,7 @@ struct MetricSet {
     latency[e][b].fetch_add(1, std::memory_order_relaxed);
     latency_ns_sum[e].fetch_add(static_cast<uint64_t>(seconds * 1e9), std::memory_order_relaxed);
   }
-  void Outcome(const std::string& o) {
+  void Outcome(std::string_view o) {
     for (size_t i = 0; i < kOutcomes.size(); ++i) {
       if (o == kOutcomes[i]) outcomes[i].fetch_add(1, std::memory_order_relaxed);
     }
@@ -338,6 +339,7 @@ struct Service::Impl {
   mutable std::mutex engine_mu;
   std::shared_ptr<const Engine> engine_now;
   std::shared_ptr<const screening::ScreeningIndex> fallback_index;  // /screen without --lists
+  std::shared_ptr<const screening::GoodGuyList> good_guys;  // --good-guys: reviews of /screen hits
   Context base_context;      // --context, parsed once
   json base_context_json = json::object();
   std::vector<ListAge> list_ages;
@@ -426,10 +428,14 @@ json Body(const httplib::Request& req) {
   return std::move(*j);
 }
 
-void Reply(httplib::Response& res, const json& j, int status = 200) {
+// The answer's JSON text, moved into the response (httplib's set_content would copy it).
+void ReplyText(httplib::Response& res, std::string text, int status = 200) {
   res.status = status;
-  res.set_content(j.dump(), "application/json");
+  res.body = std::move(text);
+  res.set_header("Content-Type", "application/json");
 }
+
+void Reply(httplib::Response& res, const json& j, int status = 200) { ReplyText(res, j.dump(), status); }
 
 bool Flag(const httplib::Request& req, const std::string& name) {
   if (!req.has_param(name.c_str())) return false;
@@ -446,27 +452,36 @@ std::optional<Date> DateParam(const httplib::Request& req) {
   return *d;
 }
 
-// A body is one transaction, {"transaction", "context"}, or an array of either.
+// A body is one transaction, {"transaction", "context"}, or an array of either. An Ask points into
+// the parsed body (which outlives it): nothing of the request is copied.
 struct Ask {
-  json transaction;
-  json context;  // null: the service's default context
+  const json* transaction = nullptr;
+  const json* context = nullptr;  // null: the service's default context
   std::string where;
 };
 std::vector<Ask> Asks(const json& body, size_t max_batch) {
   std::vector<Ask> out;
-  auto one = [&](const json& j, const std::string& where) {
+  auto one = [&](const json& j, std::string where) {
     if (!j.is_object()) Fail(400, where + ": expected a JSON object (a transaction)");
-    if (j.contains("transaction")) {
-      out.push_back({j["transaction"], j.contains("context") ? j["context"] : json(), where + ".transaction"});
+    Ask a;
+    if (auto t = j.find("transaction"); t != j.end()) {
+      a.transaction = &*t;
+      if (auto c = j.find("context"); c != j.end()) a.context = &*c;
+      a.where = std::move(where) + ".transaction";
     } else {
-      out.push_back({j, json(), where});
+      a.transaction = &j;
+      a.where = std::move(where);
     }
-    const json& t = out.back().transaction;
-    if (t.is_object() && t.contains("id") && t["id"].is_string()) Must(CheckIdentifier(t["id"].get<std::string>(), out.back().where + ".id"));
+    const json& t = *a.transaction;
+    if (t.is_object()) {
+      if (auto id = t.find("id"); id != t.end() && id->is_string()) Must(CheckIdentifier(id->get_ref<const std::string&>(), a.where + ".id"));
+    }
+    out.push_back(std::move(a));
   };
   if (body.is_array()) {
     if (body.empty()) Fail(400, "body: an empty array");
     if (body.size() > max_batch) Fail(413, fmt::format("body: at most {} transactions in one request", max_batch));
+    out.reserve(body.size());
     for (size_t i = 0; i < body.size(); ++i) one(body[i], fmt::format("body[{}]", i));
   } else {
     one(body, "body");
@@ -546,6 +561,9 @@ Status Service::Impl::OpenEngine(const std::vector<state::ListRef>& refs) {
   EngineOptions o = options.engine;
   o.lists.clear();
   for (const auto& r : refs) o.lists.push_back(r.path);
+  // The engine applies good-guy decisions to the hits of the lists it screens; with none (the
+  // bundled entries only) there is nothing they could refer to, and /screen applies them itself.
+  if (o.lists.empty()) o.good_guys.clear();
   ASSIGN_OR_RETURN(auto e, Engine::Open(o));
   std::shared_ptr<const Engine> shared(std::move(e));
   std::lock_guard<std::mutex> l(engine_mu);
@@ -560,6 +578,11 @@ state::Desk& Service::Impl::Desk() {
 
 Status Service::Impl::Init() {
   ASSIGN_OR_RETURN(tokens, LoadTokens(options.tokens));
+  if (!options.engine.good_guys.empty()) {
+    auto gg = screening::GoodGuyList::Load(options.engine.good_guys);
+    if (!gg.ok()) return gg.status().WithPrefix("--good-guys");
+    good_guys = std::make_shared<const screening::GoodGuyList>(std::move(*gg));
+  }
   cli_lists = options.engine.lists;
   std::vector<state::ListRef> store_lists;
   std::vector<store::ListSnapshotRecord> snaps;
@@ -683,43 +706,47 @@ void Service::Impl::Check(const httplib::Request& req, httplib::Response& res) {
   const bool trace = !req.has_param("trace") || Flag(req, "trace");
   const std::optional<Date> date = DateParam(req);
   auto engine = CurrentEngine();
-  json all = json::array();
+  std::string text;  // the answer: one determination, or an array of them as the body was
+  if (body.is_array()) text += '[';
   if (record) {
     // Recorded checks go through the desk: the audit trail keeps the input, the answer and the caller.
-    std::vector<state::Recorded> recs;
     std::lock_guard<std::mutex> l(state_mu);
     state::Desk& desk = Desk();
     for (const auto& a : asks) {  // validate all before recording any
-      auto t = engine->ParseTransaction(a.transaction, a.where);
+      auto t = engine->ParseTransaction(*a.transaction, a.where);
       if (!t.ok()) Fail(t.status());
     }
     for (const auto& a : asks) {
-      auto r = desk.Determine(a.transaction, a.context.is_null() ? base_context_json : a.context,
+      auto r = desk.Determine(*a.transaction, a.context ? *a.context : base_context_json,
                               {t_request.caller->name, "POST /check", false, date});
       if (!r.ok()) Fail(r.status());
       metrics.Outcome(r->outcome);
-      json d = r->determination;
+      json d = std::move(r->determination);
       if (!trace) d.erase("trace");
       d["audit_id"] = r->audit_id;
-      all.push_back(std::move(d));
+      if (&a != &asks.front()) text += ',';
+      text += d.dump();
     }
   } else {
+    // Parse and check every transaction before answering any; then determine each and write its
+    // JSON straight into the answer (Engine::RenderJsonText: the bytes of `cordon check`'s JSON).
     std::vector<std::pair<Transaction, Context>> txs;
+    txs.reserve(asks.size());
     for (const auto& a : asks) {
-      Transaction t = Take(engine->ParseTransaction(a.transaction, a.where));
-      Context c = a.context.is_null() ? base_context : Take(engine->ParseContext(a.context, a.where + ".context"));
+      Transaction t = Take(engine->ParseTransaction(*a.transaction, a.where));
+      Context c = a.context ? Take(engine->ParseContext(*a.context, a.where + ".context")) : base_context;
       Must(engine->CheckProducts(t, c));
       txs.emplace_back(std::move(t), std::move(c));
     }
     for (auto& [t, c] : txs) {
       auto d = engine->Determine(std::move(t), std::move(c), date);
-      json out = engine->RenderJson(*d);
-      if (!trace) out.erase("trace");
-      metrics.Outcome(out.value("overall", ""));
-      all.push_back(std::move(out));
+      metrics.Outcome(OutcomeName(d->det.overall));
+      if (&t != &txs.front().first) text += ',';
+      text += engine->RenderJsonText(*d, trace);
     }
   }
-  Reply(res, body.is_array() ? all : all[0]);
+  if (body.is_array()) text += ']';
+  ReplyText(res, std::move(text));
 }
 
 void Service::Impl::Screen(const httplib::Request& req, httplib::Response& res) {
@@ -765,13 +792,20 @@ void Service::Impl::Screen(const httplib::Request& req, httplib::Response& res) 
     std::lock_guard<std::mutex> l(shard.mu);
     if (shard.index == index) {
       if (auto it = shard.answers.find(key); it != shard.answers.end()) {
-        res.status = 200;
-        res.set_content(it->second, "application/json");
+        ReplyText(res, it->second);
         return;
       }
     }
   }
-  auto out = screening::ScreenResultJson(name, o.threshold, index->Screen(name, o));
+  // As `cordon screen --good-guys`: each hit a reviewer accepted as a false positive says so
+  // ("accepted"), or that the entry has changed since ("stale").
+  const auto matches = index->Screen(name, o);
+  std::vector<screening::MatchReview> reviews;
+  if (good_guys) {
+    reviews.reserve(matches.size());
+    for (const auto& m : matches) reviews.push_back(screening::ReviewOf(good_guys.get(), *index, name, m));
+  }
+  auto out = screening::ScreenResultJson(name, o.threshold, matches, reviews);
   if (!o.country.empty()) out["country"] = o.country;
   std::string text = out.dump();
   {
@@ -782,8 +816,7 @@ void Service::Impl::Screen(const httplib::Request& req, httplib::Response& res) 
     }
     shard.answers.emplace(std::move(key), text);
   }
-  res.status = 200;
-  res.set_content(std::move(text), "application/json");
+  ReplyText(res, std::move(text));
 }
 
 void Service::Impl::Trace(const httplib::Request& req, httplib::Response& res) {
@@ -903,14 +936,14 @@ void Service::Impl::AddOrders(const httplib::Request& req, httplib::Response& re
   const std::vector<Ask> asks = Asks(body, options.max_batch);
   auto engine = CurrentEngine();
   for (const auto& a : asks) {  // validate all before recording any
-    Transaction t = Take(engine->ParseTransaction(a.transaction, a.where));
+    Transaction t = Take(engine->ParseTransaction(*a.transaction, a.where));
     if (t.id.empty()) Fail(400, a.where + ".id: an order needs an id");
   }
   std::lock_guard<std::mutex> l(state_mu);
   state::Desk& desk = Desk();
   json out = json::array();
   for (const auto& a : asks) {
-    auto r = desk.Determine(a.transaction, a.context.is_null() ? base_context_json : a.context,
+    auto r = desk.Determine(*a.transaction, a.context ? *a.context : base_context_json,
                             {t_request.caller->name, "POST /orders", true, std::nullopt});
     if (!r.ok()) Fail(r.status().WithPrefix(a.where));
     metrics.Outcome(r->outcome);

@@ -52,7 +52,7 @@ Status CheckTextFields(const nlohmann::json& j, const std::string& where);
 Status CheckIdentifier(const std::string& id, const std::string& where);
 
 struct ServiceOptions {
-  EngineOptions engine;       // home, --lists, threshold
+  EngineOptions engine;       // home, --lists, threshold, --good-guys (also reviews /screen hits)
   std::string db;             // SQLite file or PostgreSQL URL; empty: the state endpoints answer 503
   std::string context;        // default context file (facilities, products, licences)
   std::string tokens;         // token file (required)
