@@ -77,6 +77,8 @@ class ReferenceData {
   const std::vector<Symbol>& regime_order() const { return regime_order_; }
   std::string RegimeName(Symbol r) const;
   const NamedSet* FindSet(Symbol id) const;
+  // Every set loaded from refdata/ (country groups and the like), for tools that list their dates.
+  const std::unordered_map<uint32_t, NamedSet>& sets() const { return sets_; }
   const std::vector<ListEntry>& list_entries() const { return list_entries_; }
   const std::vector<std::string>& files() const { return files_; }
   const std::string& ContentHash() const { return hash_; }

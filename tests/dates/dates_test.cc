@@ -52,6 +52,13 @@ TEST(DatesTest, AnswersChangeOnlyWhereTheLawChanged) {
                                       // 3A090.a row), refdata/jp/sets.json (Korea back in Group A).
                                       Date::Parse("2022-10-21")->days(), Date::Parse("2025-01-13")->days(),
                                       Date::Parse("2023-07-21")->days()};
+  // Every dated membership of a reference set (e.g. Japan in Korea's Ga group from 2023-04-24).
+  for (const auto& [id, set] : (*engine)->rules().refdata().sets()) {
+    for (const auto& m : set.members) {
+      refdata_points.insert(m.when.from.days());
+      refdata_points.insert(m.when.until.days());
+    }
+  }
   int checked = 0, changes = 0;
   const Date start = *Date::Parse("2020-01-01"), end = *Date::Parse("2026-12-31");
 #ifdef CORDON_SANITIZE_BUILD
