@@ -526,5 +526,15 @@ TEST(ServiceHygiene, NamesWithApostrophesAreData) {
   EXPECT_TRUE(CheckIdentifier("SO-2024-0117", "id").ok());
 }
 
+TEST(ServiceHygiene, ARefusalNamesTheFieldPath) {
+  json body = json::parse(R"({"id": "T", "parties": [{"name": "ok"}, {"name": "a", "aliases": ["b", "../../etc/passwd"]}]})");
+  Status s = CheckTextFields(body, "body");
+  EXPECT_EQ(s.message(), "body.parties[1].aliases[1]: refused: the text looks like a path traversal");
+  s = CheckTextFields(json{{"items", json::array({json{{"x' OR '1'='1", 1}}})}}, "body");
+  EXPECT_EQ(s.message(), "body.items[0].x' OR '1'='1: refused: the key looks like SQL");
+  EXPECT_EQ(CheckTextFields(json{{"name", "1; DELETE FROM orders"}}, "").message(), "name: refused: the text looks like SQL");
+  EXPECT_EQ(CheckTextFields(json("../x"), "body").message(), "body: refused: the text looks like a path traversal");
+}
+
 }  // namespace
 }  // namespace cordon::service
