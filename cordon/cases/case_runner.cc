@@ -138,6 +138,23 @@ Result<CaseResult> RunCase(const Engine& engine, const std::string& path) {
       for (const auto& cite : e.value("not_cites", json::array())) {
         if (CiteOccurs(g, cite.get<std::string>())) fail(regime + ".not_cites: '" + cite.get<std::string>() + "' is cited");
       }
+      if (e.contains("verified") && g["verified"] != e["verified"]) {
+        fail(regime + ".verified: expected " + e["verified"].dump() + ", got " + g["verified"].dump() +
+             " (unverified: " + g.value("unverified", json::array()).dump() + ")");
+      }
+      for (const auto& u : e.value("unverified", json::array())) {
+        bool found = false;
+        for (const auto& gu : g.value("unverified", json::array())) {
+          found = found || gu.get<std::string>().find(u.get<std::string>()) != std::string::npos;
+        }
+        if (!found) fail(regime + ".unverified: '" + u.get<std::string>() + "' not named (named: " + g.value("unverified", json::array()).dump() + ")");
+      }
+      // Each expected reason object must match some reason (a subset of its fields).
+      for (const auto& w : e.value("reasons", json::array())) {
+        bool found = false;
+        for (const auto& gr : g["reasons"]) found = found || JsonSubset(w, gr);
+        if (!found) fail(regime + ".reasons: no reason matches " + w.dump());
+      }
       for (const auto& m : e.value("missing", json::array())) {
         bool found = false;
         for (const auto& gm : g["missing"]) found = found || gm.get<std::string>().find(m.get<std::string>()) != std::string::npos;
@@ -151,6 +168,11 @@ Result<CaseResult> RunCase(const Engine& engine, const std::string& path) {
     bool found = false;
     for (const auto& g : got.value("supply_chain", json::array())) found = found || JsonSubset(e, g);
     if (!found) fail("supply_chain: no derivation matches " + e.dump() + " (got " + got.value("supply_chain", json::array()).dump() + ")");
+  }
+  for (const auto& e : expect.value("screening", json::array())) {
+    bool found = false;
+    for (const auto& g : got["screening"]) found = found || JsonSubset(e, g);
+    if (!found) fail("screening: no hit matches " + e.dump() + " (got " + got["screening"].dump() + ")");
   }
   for (const auto& n : expect.value("notes", json::array())) {
     bool found = false;

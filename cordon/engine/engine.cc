@@ -72,10 +72,10 @@ Result<std::unique_ptr<Engine>> Engine::Open(const EngineOptions& options) {
     ListEntry x = b;
     x.compiled_policy = e->rules_->EntryPolicy(x);
     x.parsed_policy = static_cast<int>(ParseReviewPolicy(x.review_policy));
+    const int index = static_cast<int>(e->bundled_.size());
     e->bundled_folded_.push_back(Fold(x.name));
-    std::vector<std::string> fa;
-    for (const auto& a : x.aliases) fa.push_back(Fold(a));
-    e->bundled_folded_aliases_.push_back(std::move(fa));
+    e->bundled_by_name_[e->bundled_folded_.back()].push_back(NameHit{index, false});
+    for (const auto& a : x.aliases) e->bundled_by_name_[Fold(a)].push_back(NameHit{index, true});
     e->bundled_.push_back(std::move(x));
   }
   if (!options.lists.empty()) RETURN_IF_ERROR(e->LoadLists());
@@ -259,44 +259,30 @@ void Engine::Prepare(Decision* d) const {
       u.given_class[ri] = u.item->ClassificationFor(rules_->regimes()[ri]);
     }
   }
-  // List entries: bundled, then the context's (which override a bundled entry of the same list and name).
-  // Bundled entries come with their policies compiled at Open; only the context's are compiled here.
-  d->entries.clear();
+  // List entries: the context's, then the bundled ones (compiled at Open and referred to, not
+  // copied). A context entry overrides a bundled entry of the same list and folded name.
   const size_t n_ctx = d->context.list_entries.size();
-  std::vector<std::string> ctx_folded;
-  ctx_folded.reserve(n_ctx);
-  for (const auto& c : d->context.list_entries) ctx_folded.push_back(Fold(c.name));
-  d->entries.reserve(n_ctx + bundled_.size());
-  // Folded names and aliases of d->entries, in the same order, for the exact matching below.
+  d->own_entries.assign(d->context.list_entries.begin(), d->context.list_entries.end());
+  std::vector<std::string> ctx_folded(n_ctx);
   std::vector<std::vector<std::string>> ctx_folded_aliases(n_ctx);
-  std::vector<const std::string*> entry_folded;
-  std::vector<const std::vector<std::string>*> entry_folded_aliases;
-  entry_folded.reserve(n_ctx + bundled_.size());
-  entry_folded_aliases.reserve(n_ctx + bundled_.size());
+  std::vector<int> overridden;  // bundled entries a context entry replaces
+  auto bundled_named = [&](const std::string& folded) -> const std::vector<NameHit>* {
+    auto it = bundled_by_name_.find(folded);
+    return it == bundled_by_name_.end() ? nullptr : &it->second;
+  };
   for (size_t k = 0; k < n_ctx; ++k) {
-    const ListEntry& e = d->context.list_entries[k];
+    ListEntry& e = d->own_entries[k];
+    ctx_folded[k] = Fold(e.name);
     for (const auto& a : e.aliases) ctx_folded_aliases[k].push_back(Fold(a));
-    d->entries.push_back(e);
-    entry_folded.push_back(&ctx_folded[k]);
-    entry_folded_aliases.push_back(&ctx_folded_aliases[k]);
-  }
-  for (size_t i = 0; i < bundled_.size(); ++i) {
-    bool overridden = false;
-    for (size_t k = 0; k < n_ctx && !overridden; ++k) {
-      overridden = d->context.list_entries[k].list == bundled_[i].list && ctx_folded[k] == bundled_folded_[i];
-    }
-    if (overridden) continue;
-    d->entries.push_back(bundled_[i]);
-    entry_folded.push_back(&bundled_folded_[i]);
-    entry_folded_aliases.push_back(&bundled_folded_aliases_[i]);
-  }
-  // A context entry that restates a bundled one keeps the bundled entry's structured policy.
-  for (size_t k = 0; k < n_ctx; ++k) {
-    ListEntry& e = d->entries[k];
-    for (size_t i = 0; i < bundled_.size(); ++i) {
-      const ListEntry& b = bundled_[i];
-      if (b.list == e.list && bundled_folded_[i] == ctx_folded[k] && !b.policy_when.empty() &&
-          e.policy_when.empty() && Fold(b.review_policy) == Fold(e.review_policy)) {
+    const std::vector<NameHit>* same_name = bundled_named(ctx_folded[k]);
+    const std::string ctx_policy = same_name ? Fold(e.review_policy) : std::string();
+    for (size_t h = 0; same_name && h < same_name->size(); ++h) {
+      const NameHit& hit = (*same_name)[h];
+      const ListEntry& b = bundled_[hit.entry];
+      if (hit.alias || b.list != e.list) continue;
+      overridden.push_back(hit.entry);
+      // A context entry that restates a bundled one keeps the bundled entry's structured policy.
+      if (!b.policy_when.empty() && e.policy_when.empty() && Fold(b.review_policy) == ctx_policy) {
         e.policy_when = b.policy_when;
         e.policy_else = b.policy_else;
         e.review_policy = b.review_policy;
@@ -305,28 +291,61 @@ void Engine::Prepare(Decision* d) const {
     e.compiled_policy = rules_->EntryPolicy(e);
     e.parsed_policy = static_cast<int>(ParseReviewPolicy(e.review_policy));
   }
+  std::sort(overridden.begin(), overridden.end());
+  auto is_overridden = [&](int i) { return std::binary_search(overridden.begin(), overridden.end(), i); };
+  d->entries.clear();
+  d->entries.reserve(n_ctx + bundled_.size());
+  for (const auto& e : d->own_entries) d->entries.push_back(&e);
+  for (size_t i = 0; i < bundled_.size(); ++i) {
+    if (!is_overridden(static_cast<int>(i))) d->entries.push_back(&bundled_[i]);
+  }
   // Screening: exact match of folded names and aliases (the fuzzy index is wired in cordon/screening).
+  // An entry matches on the first of the party's names (its name, then its aliases) equal to the
+  // entry's name ("name" or "party alias") or to one of its aliases ("alias"); matches are listed
+  // in the order of d->entries.
   d->screening.clear();
+  struct Found {
+    size_t order;  // position in d->entries' order: context entries first, then bundled
+    const ListEntry* entry;
+    const char* matched_on;
+  };
+  std::vector<Found> hits;
   auto match = [&](const Party& p, int index, rules::PartyView* view) {
     view->party = &p;
     view->index = index;
-    std::vector<std::string> names = {Fold(p.name)};
-    for (const auto& a : p.aliases) names.push_back(Fold(a));
-    for (size_t ei = 0; ei < d->entries.size(); ++ei) {
-      const ListEntry& e = d->entries[ei];
-      std::string matched_on;
-      const std::string& en = *entry_folded[ei];
-      for (size_t k = 0; k < names.size() && matched_on.empty(); ++k) {
-        const std::string& pn = names[k];
-        if (pn.empty()) continue;
-        if (pn == en) matched_on = k == 0 ? "name" : "party alias";
-        for (const auto& fa : *entry_folded_aliases[ei]) {
-          if (matched_on.empty() && pn == fa) matched_on = "alias";
+    hits.clear();
+    auto seen = [&](size_t order) {
+      for (const Found& x : hits) {
+        if (x.order == order) return true;
+      }
+      return false;
+    };
+    const size_t n_names = 1 + p.aliases.size();
+    for (size_t k = 0; k < n_names; ++k) {
+      const std::string pn = Fold(k == 0 ? p.name : p.aliases[k - 1]);
+      if (pn.empty()) continue;
+      const char* on_name = k == 0 ? "name" : "party alias";
+      for (size_t c = 0; c < n_ctx; ++c) {
+        if (seen(c)) continue;
+        const char* on = nullptr;
+        if (pn == ctx_folded[c]) on = on_name;
+        for (const auto& fa : ctx_folded_aliases[c]) {
+          if (!on && pn == fa) on = "alias";
+        }
+        if (on) hits.push_back(Found{c, &d->own_entries[c], on});
+      }
+      if (const std::vector<NameHit>* named = bundled_named(pn)) {
+        for (const NameHit& hit : *named) {
+          const size_t order = n_ctx + static_cast<size_t>(hit.entry);
+          if (is_overridden(hit.entry) || seen(order)) continue;  // an entry's name hit precedes its aliases'
+          hits.push_back(Found{order, &bundled_[hit.entry], hit.alias ? "alias" : on_name});
         }
       }
-      if (matched_on.empty()) continue;
-      view->matches.push_back(&e);
-      d->screening.push_back(ScreeningHit{p.name, index, &e, 1.0, matched_on});
+    }
+    std::sort(hits.begin(), hits.end(), [](const Found& a, const Found& b) { return a.order < b.order; });
+    for (const Found& x : hits) {
+      view->matches.push_back(x.entry);
+      d->screening.push_back(ScreeningHit{p.name, index, x.entry, 1.0, x.matched_on});
     }
   };
   // The fuzzy index over the loaded lists: certain matches apply, possible ones are held for review.
@@ -571,9 +590,19 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
       if (!e.review_policy.empty()) ej["review_policy"] = e.review_policy;
       if (!e.license_requirement.empty()) ej["license_requirement"] = e.license_requirement;
       if (!e.footnotes.empty()) ej["footnotes"] = e.footnotes;
+      ej["verified"] = e.verified;
+      if (!e.verified && !e.note.empty()) ej["note"] = e.note;
       entries.push_back(ej);
     }
     j["entries"] = entries;
+  }
+  if (!rule.unverified_sets.empty()) {
+    // The rule consults reference sets whose membership the fact sheets do not confirm.
+    json sets = json::array();
+    for (const NamedSet* s : rule.unverified_sets) {
+      sets.push_back({{"set", std::string(s->id.text())}, {"name", s->name}, {"note", s->note}});
+    }
+    j["unverified_sets"] = sets;
   }
   return j;
 }
@@ -629,7 +658,25 @@ json Engine::RenderJson(const Decision& d) const {
       if (std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
     }
     jj["missing"] = missing;
-    jj["verified"] = !j.rests_on_unverified;
+    // What the answer rests on that the fact sheets mark UNVERIFIED: rules that fired and the
+    // list entries they matched.
+    json unverified = json::array();
+    auto note_rule = [&](const Reason& r) {
+      const Rule& rule = rules_->rules()[r.rule];
+      std::string what = "rule " + rule.id + " (" + rule.cite + ")";
+      if (!rule.verified && std::find(unverified.begin(), unverified.end(), what) == unverified.end()) unverified.push_back(what);
+      for (int i = 0; i < r.n_entries; ++i) {
+        const ListEntry& e = *r.entries[i];
+        std::string ew = std::string(e.list.text()) + " entry " + e.name;
+        if (!e.verified && std::find(unverified.begin(), unverified.end(), ew) == unverified.end()) unverified.push_back(ew);
+      }
+    };
+    for (const Reason& r : j.subject_because) note_rule(r);
+    for (const Reason& r : j.classified) note_rule(r);
+    for (const Reason& r : j.reasons) note_rule(r);
+    for (const Reason& r : j.exceptions) note_rule(r);
+    jj["verified"] = !j.rests_on_unverified && unverified.empty();
+    jj["unverified"] = unverified;
     juris[std::string(j.regime.text())] = jj;
   }
   out["jurisdictions"] = juris;
@@ -641,6 +688,8 @@ json Engine::RenderJson(const Decision& d) const {
     if (!h.matched_name.empty()) hj["matched_name"] = h.matched_name;
     if (!h.review.empty()) hj["review"] = h.review;
     if (!h.why.empty()) hj["why"] = h.why;
+    hj["verified"] = h.entry->verified;
+    if (!h.entry->verified && !h.entry->note.empty()) hj["note"] = h.entry->note;
     screening.push_back(hj);
   }
   out["screening"] = screening;
@@ -673,7 +722,7 @@ std::string Engine::RenderText(const Decision& d) const {
     const json& jj = j["jurisdictions"][std::string(jr.regime.text())];
     o << "\n" << jr.regime.text() << "  " << jj["outcome"].get<std::string>();
     if (!jj["review_policy"].is_null()) o << "  review: " << jj["review_policy"].get<std::string>();
-    if (!jj["verified"].get<bool>()) o << "  (rests on UNVERIFIED rules)";
+    if (!jj["verified"].get<bool>()) o << "  (rests on UNVERIFIED rules or list entries)";
     o << "\n  " << refdata_->RegimeName(jr.regime) << "\n";
     for (const auto& c : jj.value("classification", json::array())) {
       o << "  classified " << c["item"].get<std::string>() << " as " << c["classification"].get<std::string>() << ": "
@@ -700,6 +749,15 @@ std::string Engine::RenderText(const Decision& d) const {
         o << "      overcome by " << r["overcome_by"]["cite"].get<std::string>() << "\n";
       }
       if (r.contains("note")) o << "      note: " << r["note"].get<std::string>() << "\n";
+      for (const auto& e : r.value("entries", json::array())) {
+        if (e["verified"].get<bool>()) continue;
+        o << "      entry \"" << e["name"].get<std::string>() << "\" (" << e["list"].get<std::string>()
+          << ") is UNVERIFIED" << (e.contains("note") ? ": " + e["note"].get<std::string>() : "") << "\n";
+      }
+      for (const auto& s : r.value("unverified_sets", json::array())) {
+        o << "      consults " << s["set"].get<std::string>() << ", membership UNVERIFIED: " << s["note"].get<std::string>()
+          << "\n";
+      }
     }
     if (!jj["missing"].empty()) {
       o << "  missing facts:";
@@ -714,7 +772,8 @@ std::string Engine::RenderText(const Decision& d) const {
         << h.entry->list.text() << " entry \"" << h.entry->name << "\" (" << h.matched_on << ", score "
         << fmt::format("{:.2f}", h.score) << ")" << (h.why.empty() ? "" : "  " + h.why)
         << (h.accepted ? "" : h.possible ? "  — review: confirm or reject" : "")
-        << (h.review.empty() ? "" : "  [" + h.review + "]") << "\n";
+        << (h.review.empty() ? "" : "  [" + h.review + "]") << (h.entry->verified ? "" : "  (entry UNVERIFIED)")
+        << "\n";
     }
   }
   for (const auto& dv : d.supply_chain) {

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -76,13 +77,17 @@ struct Decision {
   Date date;
   rules::EvalInput input;
   std::vector<const License*> licences;
-  std::vector<ListEntry> entries;  // bundled + context entries in force for this call
+  // The context's own list entries, with their policies compiled for this call.
+  std::vector<ListEntry> own_entries;
+  // Every list entry of this call: the context's (in own_entries), then the bundled ones (owned
+  // by the Engine, which must outlive the Decision) that no context entry overrides.
+  std::vector<const ListEntry*> entries;
   std::vector<ScreeningHit> screening;
   // Items that name a catalogue product: what the catalogue gave them (docs/supply-chain.md).
   std::vector<ProductDerivation> supply_chain;
   Determination det;
   Decision() = default;
-  Decision(const Decision&) = delete;  // input points into tx and entries
+  Decision(const Decision&) = delete;  // input points into tx and own_entries
   Decision& operator=(const Decision&) = delete;
 };
 
@@ -136,7 +141,13 @@ class Engine {
   // The bundled list entries (refdata), with their policies compiled and names folded once at Open.
   std::vector<ListEntry> bundled_;
   std::vector<std::string> bundled_folded_;
-  std::vector<std::vector<std::string>> bundled_folded_aliases_;
+  // Exact matching: folded name or alias -> the bundled entries that carry it, in entry order
+  // (for one entry its name comes before its aliases).
+  struct NameHit {
+    int entry;
+    bool alias;
+  };
+  std::unordered_map<std::string, std::vector<NameHit>> bundled_by_name_;
   std::vector<std::string> list_warnings_;
   std::shared_ptr<const ReferenceData> refdata_;
   std::shared_ptr<const RuleSet> rules_;

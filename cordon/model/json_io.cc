@@ -751,6 +751,8 @@ Result<Context> ContextFromJson(const json& j, const Vocabulary& vocab, const st
         e.federal_register = r.String(ej, "federal_register", p, false);
         e.license_exceptions = r.Strings(ej, "license_exceptions", p);
         e.policy_else = r.String(ej, "policy_else", p, false);
+        e.verified = r.Bool(ej, "verified", p).value_or(true);
+        e.note = r.String(ej, "note", p, false);
         if (const json* fn = r.Get(ej, "footnotes")) {
           if (!fn->is_array()) {
             r.Error(p + ".footnotes", "expected an array of footnote numbers");

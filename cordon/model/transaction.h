@@ -195,6 +195,10 @@ struct ListEntry {
   std::vector<std::pair<std::string, std::string>> policy_when;
   std::string policy_else;
   std::string source;  // where this entry came from (file)
+  // false when a fact of the entry (its date, footnote, policy) rests on what the fact sheets mark
+  // UNVERIFIED; answers that use the entry say so (docs/determination.md). `note` says which fact.
+  bool verified = true;
+  std::string note;
   // Filled by the engine before evaluation so the hot path builds no strings: the rules
   // module's compiled policy for this entry (opaque here) and the parsed policy text.
   const void* compiled_policy = nullptr;

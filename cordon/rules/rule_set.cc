@@ -13,6 +13,23 @@
 
 namespace cordon {
 
+namespace {
+// The sets a condition reads whose membership is unverified, through definitions and `and`/`or` chains.
+void CollectUnverifiedSets(const rules::Program& p, int idx, std::vector<const NamedSet*>* out) {
+  if (idx < 0) return;
+  const rules::Node& n = p.nodes()[idx];
+  if (n.set && !n.set->verified && std::find(out->begin(), out->end(), n.set) == out->end()) out->push_back(n.set);
+  if (n.op == rules::Op::kAllOf || n.op == rules::Op::kAnyOf) {
+    for (int i = 0; i < n.b; ++i) CollectUnverifiedSets(p, p.kids()[n.a + i], out);
+    return;
+  }
+  CollectUnverifiedSets(p, n.a, out);
+  CollectUnverifiedSets(p, n.b, out);
+  // kEntryAllows keeps a symbol id and kSubjectOnlyVia a rule-set index in `c`, not a node.
+  if (n.op != rules::Op::kEntryAllows && n.op != rules::Op::kSubjectOnlyVia) CollectUnverifiedSets(p, n.c, out);
+}
+}  // namespace
+
 const char* OutcomeName(Outcome o) {
   switch (o) {
     case Outcome::kNotSubject: return "NOT_SUBJECT";
@@ -275,6 +292,7 @@ class RuleSetBuilder {
     auto cond = rs.program_->Compile(*d.when, rules::Type::kBool);
     if (!cond.ok()) return cond.status();
     r.condition = *cond;
+    CollectUnverifiedSets(*rs.program_, r.condition, &r.unverified_sets);
     r.policy_from_entry = d.policy_from_entry;
     for (const auto& pc : d.policy) {
       bool ok;
@@ -285,6 +303,7 @@ class RuleSetBuilder {
         auto w = rs.program_->Compile(*pc.when, rules::Type::kBool);
         if (!w.ok()) return w.status();
         c.when = *w;
+        CollectUnverifiedSets(*rs.program_, c.when, &r.unverified_sets);
       }
       r.policy.push_back(c);
     }

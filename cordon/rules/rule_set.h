@@ -65,6 +65,9 @@ struct Rule {
   std::string cite, title, explain, otherwise, note;
   DateInterval when;
   bool verified = true;
+  // Reference sets the condition consults whose membership is unverified (refdata "verified":
+  // false): shown with the rule's reasons, since the answer may turn on them.
+  std::vector<const NamedSet*> unverified_sets;
   int condition = -1;  // node index into the program
   struct PolicyCase { ReviewPolicy policy; int when = -1; };
   std::vector<PolicyCase> policy;

@@ -22,10 +22,10 @@ std::set<int32_t> ChangePoints(const Engine& engine, const Decision& d) {
     points.insert(w.until.days());
   };
   for (const auto& r : engine.rules().rules()) add(r.when);
-  for (const auto& e : d.entries) {
-    if (e.added) points.insert(e.added->days());
-    if (e.removed) points.insert(e.removed->days());
-    for (const auto& h : e.history) points.insert(h.from.days());
+  for (const ListEntry* e : d.entries) {
+    if (e->added) points.insert(e->added->days());
+    if (e->removed) points.insert(e->removed->days());
+    for (const auto& h : e->history) points.insert(h.from.days());
   }
   for (const auto& l : d.context.licenses) {
     for (const auto* x : {&l.issued, &l.revoked, &l.suspended}) {
