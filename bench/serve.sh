@@ -39,5 +39,5 @@ wrk -t"$wrk_threads" -c"$conns" -d5s -s bench/wrk/check.lua "http://127.0.0.1:$p
 echo "RSS before: $(rss) kB"
 run "/check?trace=0" bench/wrk/check.lua
 run "/screen (answers cached)" bench/wrk/screen.lua
-run "/screen?nocache=1" bench/wrk/screen_unique.lua
+run "/screen (a new name each request: screened afresh)" bench/wrk/screen_unique.lua
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg)"

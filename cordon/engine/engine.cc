@@ -607,6 +607,8 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
   return j;
 }
 
+// RenderJsonText (render_json.cc) writes this same text without the tree, for cordon serve: a field
+// added here is added there too (engine_render_json_test compares the two over every case).
 json Engine::RenderJson(const Decision& d) const {
   const Determination& det = d.det;
   json out;

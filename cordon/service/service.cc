@@ -165,23 +165,43 @@ const char* Refusal(std::string_view s) {
 
 }  // namespace
 
-Status CheckTextFields(const json& j, const std::string& where) {
-  if (j.is_string()) {
-    if (const char* why = Refusal(j.get_ref<const std::string&>())) {
-      return InvalidArgument(where + ": refused: the text looks like " + why);
-    }
-    return Status::Ok();
-  }
+namespace {
+
+// The first text of `j` (a string value or an object key) that is refused: why, with its path
+// below `j` (".parties[0].name") in *path, or nullptr. The path is only built for a refusal: a
+// clean body (nearly every one) allocates nothing here.
+const char* FirstRefusal(const json& j, std::string* path, bool* key) {
+  if (j.is_string()) return Refusal(j.get_ref<const std::string&>());
   if (j.is_array()) {
-    for (size_t i = 0; i < j.size(); ++i) RETURN_IF_ERROR(CheckTextFields(j[i], fmt::format("{}[{}]", where, i)));
+    for (size_t i = 0; i < j.size(); ++i) {
+      if (const char* why = FirstRefusal(j[i], path, key)) {
+        path->insert(0, fmt::format("[{}]", i));
+        return why;
+      }
+    }
   } else if (j.is_object()) {
     for (auto it = j.begin(); it != j.end(); ++it) {
-      const std::string at = where.empty() ? it.key() : where + "." + it.key();
-      if (const char* why = Refusal(it.key())) return InvalidArgument(at + ": refused: the key looks like " + why);
-      RETURN_IF_ERROR(CheckTextFields(it.value(), at));
+      const char* why = Refusal(it.key());
+      if (why) *key = true;
+      else why = FirstRefusal(it.value(), path, key);
+      if (why) {
+        path->insert(0, "." + it.key());
+        return why;
+      }
     }
   }
-  return Status::Ok();
+  return nullptr;
+}
+
+}  // namespace
+
+Status CheckTextFields(const json& j, const std::string& where) {
+  std::string path;
+  bool key = false;
+  const char* why = FirstRefusal(j, &path, &key);
+  if (!why) return Status::Ok();
+  const std::string at = where.empty() && !path.empty() && path[0] == '.' ? path.substr(1) : where + path;
+  return InvalidArgument(at + (key ? ": refused: the key looks like " : ": refused: the text looks like ") + why);
 }
 
 Status CheckIdentifier(const std::string& id, const std::string& where) {

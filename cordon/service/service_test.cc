@@ -11,6 +11,9 @@
 #include <httplib.h>
 
 #include "cordon/engine/engine.h"
+#include "cordon/lists/loader.h"
+#include "cordon/screening/good_guys.h"
+#include "cordon/screening/screening_json.h"
 #include "cordon/store/store.h"
 
 namespace cordon::service {
@@ -176,6 +179,11 @@ TEST_F(ServiceTest, CheckAnswersTheDeterminationOfTheCommandLine) {
   ASSERT_TRUE(t.ok() && c.ok());
   json want = (*engine)->RenderJson(*(*engine)->Determine(std::move(*t), std::move(*c), std::nullopt));
   EXPECT_EQ(d, want);
+  // Byte for byte what `cordon check --format json --jsonl` writes (RenderJson's dump).
+  EXPECT_EQ(r->body, want.dump());
+  auto untraced = Post("/check?trace=0", json{{"transaction", json::parse(tx)}, {"context", ctx}}.dump());
+  want.erase("trace");
+  EXPECT_EQ(untraced->body, want.dump());
   EXPECT_EQ(d["overall"], "LICENSE_REQUIRED");
   EXPECT_TRUE(d["hold"].get<bool>());
   // An array answers an array; trace=0 leaves the trace out.
@@ -203,6 +211,73 @@ TEST_F(ServiceTest, ScreenAnswersRankedHitsWithWhy) {
   EXPECT_EQ(Post("/screen", R"({"name": "x", "country": "china"})")->status, 400);
   EXPECT_EQ(Post("/screen", R"({"name": "x", "threshold": 2})")->status, 400);
   EXPECT_EQ(Post("/screen", R"({"country": "CN"})")->status, 400);
+}
+
+// With --good-guys, /screen marks the hits a reviewer accepted as false positives, in the bytes
+// `cordon screen --good-guys` builds its JSON from; /check applies them as `cordon check` does.
+TEST_F(ServiceTest, ScreenAndCheckApplyGoodGuysAsTheCommandLineDoes) {
+  const std::string list = (*dir_ / "list_v1.csv").string();
+  const std::string party = "Sinobright Import Export Co";
+  auto loaded = lists::LoadListFile(list);
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  ASSERT_EQ(loaded->snapshot.entities.size(), 1u);
+  const std::string accepted = (*dir_ / "accepted.jsonl").string();
+  std::ofstream(accepted) << screening::GoodGuyList::Record(party, loaded->snapshot.entities[0], "A. Officer",
+                                                            "2026-11-29", "another company")
+                          << "\n";
+  ServiceOptions o;
+  o.engine.home = FindHome(nullptr);
+  o.engine.lists = {list};
+  o.engine.good_guys = accepted;
+  o.tokens = (*dir_ / "tokens.txt").string();
+  o.threads = 2;
+  auto svc = Service::Open(o);
+  ASSERT_TRUE(svc.ok()) << svc.status().message();
+  auto port = (*svc)->Bind("127.0.0.1", 0);
+  ASSERT_TRUE(port.ok());
+  std::thread run([&] { (*svc)->Run(); });
+  httplib::Client c("127.0.0.1", *port);
+  c.set_read_timeout(60, 0);
+  const httplib::Headers auth = {{"Authorization", std::string("Bearer ") + kAnalyst}};
+  for (int i = 0; i < 200 && !c.Get("/healthz"); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+
+  // What `cordon screen NAME --lists LIST --good-guys FILE --threshold 0.8 --format json` prints.
+  auto index = screening::ScreeningIndex::Build(loaded->snapshot.entities);
+  auto gg = screening::GoodGuyList::Load(accepted);
+  ASSERT_TRUE(index.ok() && gg.ok());
+  auto screen_like_cli = [&](const std::string& name) {
+    screening::ScreeningOptions so;
+    so.threshold = 0.8;
+    const auto ms = (*index)->Screen(name, so);
+    std::vector<screening::MatchReview> reviews;
+    for (const auto& m : ms) reviews.push_back(screening::ReviewOf(&*gg, **index, name, m));
+    return screening::ScreenResultJson(name, 0.8, ms, reviews).dump();
+  };
+  auto r = c.Post("/screen", auth, json{{"name", party}, {"threshold", 0.8}}.dump(), "application/json");
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->status, 200) << r->body;
+  EXPECT_EQ(r->body, screen_like_cli(party));
+  json j = json::parse(r->body);
+  ASSERT_FALSE(j["matches"].empty()) << r->body;
+  EXPECT_EQ(j["matches"][0]["review"]["status"], "accepted") << r->body;
+  EXPECT_NE(j["matches"][0]["review"]["note"].get<std::string>().find("by A. Officer on 2026-11-29"), std::string::npos);
+  // Another party on the same entry has no decision: a plain hit.
+  auto other = c.Post("/screen", auth, R"({"name": "Sinobright Import and Export Company", "threshold": 0.8})",
+                      "application/json");
+  ASSERT_EQ(other->status, 200) << other->body;
+  EXPECT_EQ(other->body, screen_like_cli("Sinobright Import and Export Company"));
+  EXPECT_FALSE(json::parse(other->body)["matches"][0].contains("review")) << other->body;
+
+  // /check: the accepted hit is shown as accepted and applies in no rule.
+  json tx = json::parse(Read("examples/shipment.json"));
+  tx["parties"][0]["name"] = party;
+  auto d = c.Post("/check", auth, tx.dump(), "application/json");
+  ASSERT_EQ(d->status, 200) << d->body;
+  json det = json::parse(d->body);
+  ASSERT_FALSE(det["screening"].empty()) << d->body;
+  EXPECT_EQ(det["screening"][0]["status"], "accepted") << d->body;
+  (*svc)->Stop();
+  run.join();
 }
 
 TEST_F(ServiceTest, TraceAnswersLikeTheCommandLine) {
@@ -449,6 +524,16 @@ TEST(ServiceHygiene, NamesWithApostrophesAreData) {
   EXPECT_FALSE(CheckTextFields(json{{"name", "x'; DROP TABLE t;--"}}, "body").ok());
   EXPECT_FALSE(CheckIdentifier("../x", "id").ok());
   EXPECT_TRUE(CheckIdentifier("SO-2024-0117", "id").ok());
+}
+
+TEST(ServiceHygiene, ARefusalNamesTheFieldPath) {
+  json body = json::parse(R"({"id": "T", "parties": [{"name": "ok"}, {"name": "a", "aliases": ["b", "../../etc/passwd"]}]})");
+  Status s = CheckTextFields(body, "body");
+  EXPECT_EQ(s.message(), "body.parties[1].aliases[1]: refused: the text looks like a path traversal");
+  s = CheckTextFields(json{{"items", json::array({json{{"x' OR '1'='1", 1}}})}}, "body");
+  EXPECT_EQ(s.message(), "body.items[0].x' OR '1'='1: refused: the key looks like SQL");
+  EXPECT_EQ(CheckTextFields(json{{"name", "1; DELETE FROM orders"}}, "").message(), "name: refused: the text looks like SQL");
+  EXPECT_EQ(CheckTextFields(json("../x"), "body").message(), "body: refused: the text looks like a path traversal");
 }
 
 }  // namespace
