@@ -70,7 +70,7 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
   auto policy = [](ReviewPolicy p) { return p == ReviewPolicy::kNone ? nullptr : ReviewPolicyName(p); };
 
   // A requirement (ReasonJson): because, cite, entries, item, licence, note, outcome, overcome_by,
-  // review_policy, rule, verified.
+  // review_policy, rule, unverified_sets, verified.
   auto reason = [&](const Reason& r, bool otherwise) {
     const Rule& rule = rules[r.rule];
     std::string cite = rule.cite;
@@ -98,7 +98,9 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
         if (!le->license_requirement.empty()) ej.Str("license_requirement", le->license_requirement);
         ej.Str("list", le->list.text());
         ej.Str("name", le->name);
+        if (!le->verified && !le->note.empty()) ej.Str("note", le->note);
         if (!le->review_policy.empty()) ej.Str("review_policy", le->review_policy);
+        ej.Bool("verified", le->verified);
         ej.End();
       });
     }
@@ -122,6 +124,15 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
     }
     o.StrOrNull("review_policy", policy(r.policy));
     o.Str("rule", rule.id);
+    if (!rule.unverified_sets.empty()) {
+      Array(o.Key("unverified_sets"), rule.unverified_sets, [&](const NamedSet* us) {
+        Obj so(out);
+        so.Str("name", us->name);
+        so.Str("note", us->note);
+        so.Str("set", us->id.text());
+        so.End();
+      });
+    }
     o.Bool("verified", rule.verified);
     o.End();
   };
@@ -206,7 +217,9 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
         else s.Bool("value", j.subject == Tri::kTrue);
         s.End();
       }
-      jj.Bool("verified", !j.rests_on_unverified);
+      const std::vector<std::string> unverified = UnverifiedBasis(j);
+      Array(jj.Key("unverified"), unverified, [&](const std::string& u) { AppendJsonString(out, u); });
+      jj.Bool("verified", !j.rests_on_unverified && unverified.empty());
       jj.End();
     }
     juris.End();
@@ -221,10 +234,12 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
       o.Str("list", h.entry->list.text());
       if (!h.matched_name.empty()) o.Str("matched_name", h.matched_name);
       o.Str("matched_on", h.matched_on);
+      if (!h.entry->verified && !h.entry->note.empty()) o.Str("note", h.entry->note);
       o.Str("party", h.party);
       if (!h.review.empty()) o.Str("review", h.review);
       AppendJsonNumber(o.Key("score"), h.score);
       o.Str("status", h.accepted ? "accepted" : h.possible ? "possible" : "match");
+      o.Bool("verified", h.entry->verified);
     if (!h.why.empty()) o.Str("why", h.why);
     o.End();
   });
