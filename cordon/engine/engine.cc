@@ -609,6 +609,26 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
 
 // RenderJsonText (render_json.cc) writes this same text without the tree, for cordon serve: a field
 // added here is added there too (engine_render_json_test compares the two over every case).
+std::vector<std::string> Engine::UnverifiedBasis(const Jurisdiction& j) const {
+  std::vector<std::string> out;
+  auto add = [&](std::string what) {
+    if (std::find(out.begin(), out.end(), what) == out.end()) out.push_back(std::move(what));
+  };
+  auto note = [&](const Reason& r) {
+    const Rule& rule = rules_->rules()[r.rule];
+    if (!rule.verified) add("rule " + rule.id + " (" + rule.cite + ")");
+    for (int i = 0; i < r.n_entries; ++i) {
+      const ListEntry& e = *r.entries[i];
+      if (!e.verified) add(std::string(e.list.text()) + " entry " + e.name);
+    }
+  };
+  for (const Reason& r : j.subject_because) note(r);
+  for (const Reason& r : j.classified) note(r);
+  for (const Reason& r : j.reasons) note(r);
+  for (const Reason& r : j.exceptions) note(r);
+  return out;
+}
+
 json Engine::RenderJson(const Decision& d) const {
   const Determination& det = d.det;
   json out;
@@ -660,23 +680,7 @@ json Engine::RenderJson(const Decision& d) const {
       if (std::find(missing.begin(), missing.end(), p) == missing.end()) missing.push_back(p);
     }
     jj["missing"] = missing;
-    // What the answer rests on that the fact sheets mark UNVERIFIED: rules that fired and the
-    // list entries they matched.
-    json unverified = json::array();
-    auto note_rule = [&](const Reason& r) {
-      const Rule& rule = rules_->rules()[r.rule];
-      std::string what = "rule " + rule.id + " (" + rule.cite + ")";
-      if (!rule.verified && std::find(unverified.begin(), unverified.end(), what) == unverified.end()) unverified.push_back(what);
-      for (int i = 0; i < r.n_entries; ++i) {
-        const ListEntry& e = *r.entries[i];
-        std::string ew = std::string(e.list.text()) + " entry " + e.name;
-        if (!e.verified && std::find(unverified.begin(), unverified.end(), ew) == unverified.end()) unverified.push_back(ew);
-      }
-    };
-    for (const Reason& r : j.subject_because) note_rule(r);
-    for (const Reason& r : j.classified) note_rule(r);
-    for (const Reason& r : j.reasons) note_rule(r);
-    for (const Reason& r : j.exceptions) note_rule(r);
+    std::vector<std::string> unverified = UnverifiedBasis(j);
     jj["verified"] = !j.rests_on_unverified && unverified.empty();
     jj["unverified"] = unverified;
     juris[std::string(j.regime.text())] = jj;

@@ -127,6 +127,9 @@ class Engine {
   Engine() = default;
   std::string RenderExplain(const Decision& d, const Reason& r, const std::string& tmpl) const;
   nlohmann::json ReasonJson(const Decision& d, const Reason& r, bool otherwise) const;
+  // What a jurisdiction's answer rests on that the fact sheets mark UNVERIFIED: "rule <id> (<cite>)"
+  // for each unverified rule that fired, "<list> entry <name>" for each unverified entry matched.
+  std::vector<std::string> UnverifiedBasis(const Jurisdiction& j) const;
 
   Status LoadLists();
   // Derives the catalogue facts of the items naming products (before Prepare), and after it

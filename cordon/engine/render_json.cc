@@ -217,22 +217,7 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
         else s.Bool("value", j.subject == Tri::kTrue);
         s.End();
       }
-      // What the answer rests on that the fact sheets mark UNVERIFIED: rules that fired and the
-      // list entries they matched.
-      std::vector<std::string> unverified;
-      auto note_unverified = [&](std::string what) {
-        if (std::find(unverified.begin(), unverified.end(), what) == unverified.end()) unverified.push_back(std::move(what));
-      };
-      for (const auto* reasons : {&j.subject_because, &j.classified, &j.reasons, &j.exceptions}) {
-        for (const Reason& r : *reasons) {
-          const Rule& rule = rules[r.rule];
-          if (!rule.verified) note_unverified("rule " + rule.id + " (" + rule.cite + ")");
-          for (int i = 0; i < r.n_entries; ++i) {
-            const ListEntry& e = *r.entries[i];
-            if (!e.verified) note_unverified(std::string(e.list.text()) + " entry " + e.name);
-          }
-        }
-      }
+      const std::vector<std::string> unverified = UnverifiedBasis(j);
       Array(jj.Key("unverified"), unverified, [&](const std::string& u) { AppendJsonString(out, u); });
       jj.Bool("verified", !j.rests_on_unverified && unverified.empty());
       jj.End();
