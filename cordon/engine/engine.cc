@@ -607,8 +607,6 @@ json Engine::ReasonJson(const Decision& d, const Reason& r, bool otherwise) cons
   return j;
 }
 
-// RenderJsonText (render_json.cc) writes this same text without the tree, for cordon serve: a field
-// added here is added there too (engine_render_json_test compares the two over every case).
 std::vector<std::string> Engine::UnverifiedBasis(const Jurisdiction& j) const {
   std::vector<std::string> out;
   auto add = [&](std::string what) {
@@ -629,6 +627,8 @@ std::vector<std::string> Engine::UnverifiedBasis(const Jurisdiction& j) const {
   return out;
 }
 
+// RenderJsonText (render_json.cc) writes this same text without the tree, for cordon serve: a field
+// added here is added there too (engine_render_json_test compares the two over every case).
 json Engine::RenderJson(const Decision& d) const {
   const Determination& det = d.det;
   json out;
