@@ -648,6 +648,27 @@ inline __attribute__((always_inline)) Val Program::LoadFact(const Node& n, Frame
     if (m.v.k == Val::kUnknown) AddMissingFact(n, f);
     return m.v;
   }
+  if (cls == 0 && f.unit && f.unit->item) {
+    // The item's classification and subjection change during an evaluation: read, not remembered.
+    if (n.fact == Fact::kItemClass) {
+      const int ri = n.slot;
+      if (f.unit->derived_by[ri] >= 0) return Sym(f.unit->derived_class[ri]);
+      const Symbol c = f.unit->given_class[ri];
+      if (c.empty()) {
+        AddMissingFact(n, f);
+        return Val{};
+      }
+      return Sym(c);
+    }
+    if (n.fact == Fact::kItemSubject) {
+      const Tri t = f.unit->subject[n.sym];
+      if (t == Tri::kUnknown) {
+        AddMissingFact(n, f);
+        return Val{};
+      }
+      return Bool(t == Tri::kTrue);
+    }
+  }
   Val v = LoadFactUncached(n, f);
   if (cls != 0 && f.tx_stamp != 0) {
     m.stamp = stamp;
@@ -746,13 +767,23 @@ __attribute__((noinline)) Val Program::LoadFactUncached(const Node& n, Frame& f)
   return unknown();
 }
 
+const PartyView* Program::PartyVar(const Node& n, Frame& f) const {
+  const PartyView* p;
+  if (n.slot == -1) p = &f.in->exporter;
+  else if (n.slot == -2) p = f.in->has_performer ? &f.in->performer : nullptr;
+  else p = f.vars[n.slot];
+  if (!p) f.AddMissing(MissingRef{Fact::kPartyName, 0, n.slot});
+  return p;
+}
+
 Val Program::LoadPartyField(const Node& n, Frame& f) const {
-  Val pv = Eval(n.a, f);
-  if (pv.k != Val::kParty || !pv.party || !pv.party->party) {
+  // n.a is the party variable (the only node of party type).
+  const PartyView* pv = PartyVar(nodes_[n.a], f);
+  if (!pv || !pv->party) {
     return Unknown(f, MissingRef{n.fact, 0, -3});
   }
-  const Party& p = *pv.party->party;
-  MissingRef m{n.fact, 0, pv.party->index};
+  const Party& p = *pv->party;
+  MissingRef m{n.fact, 0, pv->index};
   switch (n.fact) {
     case Fact::kPartyRole: return p.role.empty() ? Unknown(f, m) : Sym(p.role);
     case Fact::kPartyName: return Sym(Symbol::Intern(p.name));
@@ -846,6 +877,18 @@ bool Program::ReadsClassification(int idx) const {
   return ReadsClassification(n.a) || ReadsClassification(n.b) || ReadsClassification(n.c);
 }
 
+inline __attribute__((always_inline)) Val Program::Leaf(int idx, Frame& f) const {
+  const Node& n = nodes_[idx];
+  switch (n.op) {
+    case Op::kFact: return LoadFact(n, f);
+    case Op::kConstSym: { Val v; v.k = Val::kSym; v.n = 0; v.sym = n.sym; return v; }
+    case Op::kConstNum: return Num(n.num);
+    case Op::kConstList: return List(lists_[n.list]);
+    case Op::kSetRef: { Val v; v.k = Val::kSet; v.set = n.set; return v; }
+    default: return Eval(idx, f);
+  }
+}
+
 Tri Program::Truth(int idx, Frame& f) const {
   const Node& n = nodes_[idx];
   switch (n.op) {
@@ -915,8 +958,10 @@ Tri Program::Truth(int idx, Frame& f) const {
       for (int i = mark; i < f.n_missing && m.n_missing < 4; ++i) m.missing[m.n_missing++] = f.missing[i];
       return t;
     }
+    case Op::kFact:
+      return ToTri(LoadFact(n, f));
     default:
-      return ToTri(Eval(idx, f));
+      return Test(n, f);
   }
 }
 
@@ -932,11 +977,8 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kSetRef: { Val v; v.k = Val::kSet; v.set = n.set; return v; }
     case Op::kFact: return LoadFact(n, f);
     case Op::kPartyVar: {
-      const PartyView* p = nullptr;
-      if (n.slot == -1) p = &f.in->exporter;
-      else if (n.slot == -2) p = f.in->has_performer ? &f.in->performer : nullptr;
-      else p = f.vars[n.slot];
-      if (!p) return Unknown(f, MissingRef{Fact::kPartyName, 0, n.slot});
+      const PartyView* p = PartyVar(n, f);
+      if (!p) return Val{};
       Val v; v.k = Val::kParty; v.party = p; return v;
     }
     case Op::kPartyField: return LoadPartyField(n, f);
@@ -965,45 +1007,69 @@ Val Program::Eval(int idx, Frame& f) const {
         default: return Val{};
       }
     }
+    case Op::kCmp:
+    case Op::kIn:
+    case Op::kKnown:
+    case Op::kChartRequires:
+    case Op::kListed:
+    case Op::kFootnote:
+    case Op::kEntryAllows:
+    case Op::kIntersects:
+    case Op::kSubjectOnlyVia:
+    case Op::kContainsText:
+    case Op::kAny:
+      return FromTri(Test(n, f));
+    case Op::kCount: {
+      Val a = Eval(n.a, f);
+      return a.k == Val::kList ? Num(a.ln) : Val{};
+    }
+  }
+  return Val{};
+}
+
+// The boolean operations that are not chains or fused leaves, three-valued.
+Tri Program::Test(const Node& n, Frame& f) const {
+  auto B = [](bool b) { return b ? Tri::kTrue : Tri::kFalse; };
+  switch (n.op) {
     case Op::kCmp: {
-      Val a = Eval(n.a, f), b = Eval(n.b, f);
-      if (a.k == Val::kUnknown || b.k == Val::kUnknown) return Val{};
-      if (a.k != b.k) return Val{};  // a spec of another type than the rule expects: unknown
+      Val a = Leaf(n.a, f), b = Leaf(n.b, f);
+      if (a.k == Val::kUnknown || b.k == Val::kUnknown) return Tri::kUnknown;
+      if (a.k != b.k) return Tri::kUnknown;  // a spec of another type than the rule expects: unknown
       int c = 0;
       switch (a.k) {
         case Val::kNum: c = a.n < b.n ? -1 : (a.n > b.n ? 1 : 0); break;
         case Val::kDate: c = a.date < b.date ? -1 : (a.date > b.date ? 1 : 0); break;
         case Val::kSym: c = a.sym == b.sym ? 0 : 1; break;
         case Val::kBool: c = a.b == b.b ? 0 : 1; break;
-        default: return Val{};
+        default: return Tri::kUnknown;
       }
       switch (n.tok) {
-        case Tok::kEq: return Bool(c == 0);
-        case Tok::kNe: return Bool(c != 0);
-        case Tok::kLt: return Bool(c < 0);
-        case Tok::kLe: return Bool(c <= 0);
-        case Tok::kGt: return Bool(c > 0);
-        case Tok::kGe: return Bool(c >= 0);
-        default: return Val{};
+        case Tok::kEq: return B(c == 0);
+        case Tok::kNe: return B(c != 0);
+        case Tok::kLt: return B(c < 0);
+        case Tok::kLe: return B(c <= 0);
+        case Tok::kGt: return B(c > 0);
+        case Tok::kGe: return B(c >= 0);
+        default: return Tri::kUnknown;
       }
     }
     case Op::kIn: {
-      Val a = Eval(n.a, f);
-      Val b = Eval(n.b, f);
-      if (a.k != Val::kSym || b.k == Val::kUnknown) return Val{};
-      if (b.k == Val::kList) return Bool(ListHas(b, a.sym));
-      if (b.k == Val::kSet) return FromTri(InSet(n, nodes_[n.a], a.sym, b.set, f));
-      return Val{};
+      Val a = Leaf(n.a, f);
+      Val b = Leaf(n.b, f);
+      if (a.k != Val::kSym || b.k == Val::kUnknown) return Tri::kUnknown;
+      if (b.k == Val::kList) return B(ListHas(b, a.sym));
+      if (b.k == Val::kSet) return InSet(n, nodes_[n.a], a.sym, b.set, f);
+      return Tri::kUnknown;
     }
     case Op::kKnown: {
       int mark = f.n_missing;
-      Val v = Eval(n.a, f);
+      Val v = Leaf(n.a, f);
       f.n_missing = mark;
-      return Bool(v.k != Val::kUnknown);
+      return B(v.k != Val::kUnknown);
     }
     case Op::kChartRequires: {
-      Val e = Eval(n.a, f), c = Eval(n.b, f);
-      if (e.k != Val::kSym || c.k != Val::kSym) return Val{};
+      Val e = Leaf(n.a, f), c = Leaf(n.b, f);
+      if (e.k != Val::kSym || c.k != Val::kSym) return Tri::kUnknown;
       // The Country Chart answer is the same for every rule and determination of the same
       // classification, destination and date: remembered in the frame with its evidence rows.
       const int32_t day = f.in->date.days();
@@ -1039,14 +1105,14 @@ Val Program::Eval(int idx, Frame& f) const {
         const Node& lhs = nodes_[n.a];
         if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
       }
-      return FromTri(t);
+      return t;
     }
     case Op::kListed:
     case Op::kFootnote: {
-      Val pv = Eval(n.a, f);
-      if (pv.k != Val::kParty || !pv.party) return Val{};
+      const PartyView* party = PartyVar(nodes_[n.a], f);
+      if (!party) return Tri::kUnknown;
       bool hit = false;
-      for (const ListEntry* e : pv.party->matches) {
+      for (const ListEntry* e : party->matches) {
         if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
         if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
         hit = true;
@@ -1056,69 +1122,65 @@ Val Program::Eval(int idx, Frame& f) const {
       }
       if (!hit) {
         // A possible match on this list leaves the answer open until a person reviews it.
-        for (const ListEntry* e : pv.party->possible) {
+        for (const ListEntry* e : party->possible) {
           if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
-            f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, pv.party->index});
-            return Val{};
+            f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, party->index});
+            return Tri::kUnknown;
           }
         }
       }
-      return Bool(hit);
+      return B(hit);
     }
     case Op::kEntryAllows: {
-      Val pv = Eval(n.a, f);
-      if (pv.k != Val::kParty || !pv.party) return Val{};
+      const PartyView* party = PartyVar(nodes_[n.a], f);
+      if (!party) return Tri::kUnknown;
       const std::string_view want = Symbol::FromId(static_cast<uint32_t>(n.c)).text();
-      for (const ListEntry* e : pv.party->matches) {
+      for (const ListEntry* e : party->matches) {
         if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
         for (const auto& x : e->license_exceptions) {
-          if (x == want) return Bool(true);
+          if (x == want) return B(true);
         }
       }
-      return Bool(false);
+      return B(false);
     }
     case Op::kIntersects: {
-      Val a = Eval(n.a, f), b = Eval(n.b, f);
-      if (a.k != Val::kList || (b.k != Val::kList && b.k != Val::kSet)) return Val{};
+      Val a = Leaf(n.a, f), b = Leaf(n.b, f);
+      if (a.k != Val::kList || (b.k != Val::kList && b.k != Val::kSet)) return Tri::kUnknown;
       for (uint32_t i = 0; i < a.ln; ++i) {
         if (b.k == Val::kList) {
-          if (ListHas(b, a.lp[i].id())) return Bool(true);
+          if (ListHas(b, a.lp[i].id())) return B(true);
         } else if (b.set->eccn_hierarchy) {
-          if (EccnInSet(a.lp[i].id(), b.set, f) == Tri::kTrue) return Bool(true);
+          if (EccnInSet(a.lp[i].id(), b.set, f) == Tri::kTrue) return B(true);
         } else if (b.set->Contains(a.lp[i], f.in->date)) {
-          return Bool(true);
+          return B(true);
         }
       }
-      return Bool(false);
+      return B(false);
     }
     case Op::kSubjectOnlyVia: {
       // True when the item is subject to the regime and every scope rule that made it so has one
       // of the listed id prefixes (e.g. only through the footnote 5 routes).
-      if (!f.unit || f.unit->subject[n.slot] == Tri::kUnknown) return Val{};
-      if (f.unit->subject[n.slot] == Tri::kFalse || f.unit->n_subject_rules[n.slot] == 0) return Bool(false);
+      if (!f.unit || f.unit->subject[n.slot] == Tri::kUnknown) return Tri::kUnknown;
+      if (f.unit->subject[n.slot] == Tri::kFalse || f.unit->n_subject_rules[n.slot] == 0) return B(false);
       const std::vector<bool>& covered = rule_sets_[n.c];
       for (int i = 0; i < f.unit->n_subject_rules[n.slot]; ++i) {
         size_t r = static_cast<size_t>(f.unit->subject_rules[n.slot][i]);
-        if (r >= covered.size() || !covered[r]) return Bool(false);
+        if (r >= covered.size() || !covered[r]) return B(false);
       }
-      return Bool(true);
+      return B(true);
     }
     case Op::kContainsText: {
-      Val a = Eval(n.a, f);
-      if (a.k != Val::kSym) return Val{};
+      Val a = Leaf(n.a, f);
+      if (a.k != Val::kSym) return Tri::kUnknown;
       std::string_view hay = Symbol::FromId(a.sym).text();
       std::string_view needle = Symbol::FromId(n.sym).text();
-      if (needle.size() > hay.size()) return Bool(false);
+      if (needle.size() > hay.size()) return B(false);
       for (size_t i = 0; i + needle.size() <= hay.size(); ++i) {
         size_t k = 0;
         while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) ++k;
-        if (k == needle.size()) return Bool(true);
+        if (k == needle.size()) return B(true);
       }
-      return Bool(false);
-    }
-    case Op::kCount: {
-      Val a = Eval(n.a, f);
-      return a.k == Val::kList ? Num(a.ln) : Val{};
+      return B(false);
     }
     case Op::kAny: {
       int mark = f.n_missing;
@@ -1129,7 +1191,7 @@ Val Program::Eval(int idx, Frame& f) const {
         if (t == Tri::kTrue) {
           f.vars[n.slot] = nullptr;
           f.n_missing = mark;
-          return Bool(true);
+          return B(true);
         }
         if (t == Tri::kUnknown) unknown = true;
       }
@@ -1138,15 +1200,17 @@ Val Program::Eval(int idx, Frame& f) const {
       for (const auto& u : f.in->tx->unknown) {
         if (u.rfind("parties", 0) == 0) {
           f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
-          return Val{};
+          return Tri::kUnknown;
         }
       }
-      if (unknown) return Val{};
+      if (unknown) return Tri::kUnknown;
       f.n_missing = mark;
-      return Bool(false);
+      return B(false);
     }
+    default:
+      break;
   }
-  return Val{};
+  return ToTri(Eval(static_cast<int>(&n - nodes_.data()), f));
 }
 
 std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) const {

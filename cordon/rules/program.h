@@ -258,6 +258,12 @@ class Program {
   Val LoadFact(const Node& n, Frame& f) const;
   Val LoadFactUncached(const Node& n, Frame& f) const;
   Val LoadPartyField(const Node& n, Frame& f) const;
+  // The party a party-variable node names (null, with the missing record, when unbound).
+  const PartyView* PartyVar(const Node& n, Frame& f) const;
+  // Eval with the leaves most operands are (facts, constants, sets) handled inline.
+  Val Leaf(int node, Frame& f) const;
+  // The boolean operations other than chains, `not` and the fused leaves (Truth's fallback).
+  Tri Test(const Node& n, Frame& f) const;
   Val Unknown(Frame& f, MissingRef m) const { f.AddMissing(m); return Val{}; }
   int Fuse(int node);
   Tri InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const;
