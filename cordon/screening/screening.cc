@@ -354,7 +354,7 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
     // pass, then their names. The nodes and leaves reached are scattered
     // (the hardware prefetcher cannot guess them), so each list is walked
     // fetching a few entries ahead.
-    constexpr size_t kNodesAhead = 8;
+    constexpr size_t kNodesAhead = 24;
     cur.assign(f.roots.begin() + f.bucket_roots[len], f.roots.begin() + f.bucket_roots[len + 1]);
     leaves.clear();
     while (!cur.empty()) {
@@ -372,7 +372,7 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
       std::swap(cur, next);
     }
     const auto& l0 = f.nodes;
-    constexpr size_t kAhead = 4;
+    constexpr size_t kAhead = 12;
     auto prefetch = [&](uint32_t d) {
       const char* b = reinterpret_cast<const char*>(&f.bits[l0[d].begin]);
       __builtin_prefetch(b);
