@@ -5,7 +5,13 @@
 #include <bit>
 #include <climits>
 #include <cmath>
+#include <cstdlib>
+#include <new>
 #include <numeric>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 #include "cordon/screening/internal/name_table.h"
 
@@ -19,61 +25,94 @@ using internal::PreparedQuery;
 
 const char* MatchedOnName(MatchedOn m) { return m == MatchedOn::kName ? "name" : "alias"; }
 
+namespace {
+
+// Allocates arrays of 2 MiB and more on 2 MiB boundaries and asks Linux for
+// transparent huge pages there. A scan touches a few cache lines in each of
+// thousands of places over ~50 MB; with 4 KiB pages most of those reads
+// also missed the TLB (the prefetches stalled on page walks).
+template <class T>
+struct HugePageAllocator {
+  using value_type = T;
+  static constexpr size_t kHuge = size_t{2} << 20;
+  HugePageAllocator() = default;
+  template <class U>
+  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: allocator rebind
+  T* allocate(size_t n) {
+    const size_t bytes = n * sizeof(T);
+    if (bytes < kHuge) return std::allocator<T>().allocate(n);
+    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
+    if (p == nullptr) throw std::bad_alloc();
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+    madvise(p, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);  // a hint: failure changes nothing
+#endif
+    return static_cast<T*>(p);
+  }
+  void deallocate(T* p, size_t n) {
+    if (n * sizeof(T) < kHuge) return std::allocator<T>().deallocate(p, n);
+    std::free(p);
+  }
+  template <class U>
+  bool operator==(const HugePageAllocator<U>&) const { return true; }
+};
+template <class T>
+using HugeVector = std::vector<T, HugePageAllocator<T>>;
+
+}  // namespace
+
 // The names of one key kind in scan order: by key length, then by the key's
-// first byte, then by their character masks (so that names with the same
-// characters sit together), then by a hash of the key (identical keys adjacent).
-// Structure of arrays so a scan touches 20 bytes per name it looks at. Over
-// the names sits a tree of nodes (kLeaf names per leaf, kFanout children per
-// inner node, never crossing a length or a first byte), each keeping the union
-// and the intersection of its names' masks, which bound the score of every
-// name below it at once. The keys themselves are stored again in scan order,
-// all keys of one length back to back, so the names that pass are scored from
-// sequential memory.
+// first byte, then in the order of a recursive bisection on their character
+// masks (names with the same characters sit together; Split, BuildTree). The nodes
+// of that bisection form a tree (up to four children per node, at most
+// kLeaf names per leaf, one tree per length and first byte), each node keeping
+// the union and the intersection of the masks of the names below it, which
+// bound the score of every one of them at once. Per name a scan reads 16 bytes
+// (Bits). The keys themselves are stored again in scan order, all keys of one
+// length back to back, so the names that pass are scored from nearby memory.
 struct ScreeningIndex::Family {
   std::vector<uint32_t> bucket_start;  // names of key length L: [bucket_start[L], bucket_start[L + 1])
-  std::vector<uint32_t> bucket_top;    // their top nodes: [bucket_top[L], bucket_top[L + 1]) of levels.back()
+  std::vector<uint32_t> bucket_roots;  // their trees: roots[bucket_roots[L], bucket_roots[L + 1])
+  std::vector<uint32_t> roots;         // node ids
   // Per position the masks and the first four bytes, packed in 16 bytes:
   // w1 = m1 | first three bytes << 40, w2 = m2 | fourth byte << 40.
   struct Bits {
     uint64_t w1, w2;
   };
-  std::vector<Bits> bits;
-  std::vector<uint32_t> name;
-  std::vector<uint32_t> weak_id;  // NameTable::weak_id of the name at each position
+  HugeVector<Bits> bits;
+  HugeVector<uint32_t> name;
+  HugeVector<uint32_t> weak_id;  // NameTable::weak_id of the name at each position
   std::vector<size_t> key_start;  // key of position p (length L): keys[key_start[L] + (p - bucket_start[L]) * L]
-  std::string keys;
+  HugeVector<char> keys;
   struct Node {
     uint64_t any1, any2;  // union of the names' m1, m2
     uint64_t all1, all2;  // intersection
-    uint32_t begin, end;  // children: positions (leaves) or nodes of the level below
+    uint32_t begin, end;  // children: positions (a leaf) or node ids
     uint8_t first;        // the first byte of every name below
+    bool leaf;
   };
-  std::vector<std::vector<Node>> levels;  // levels[0]: leaves
+  HugeVector<Node> nodes;
 
   std::string_view key(uint32_t p, uint32_t len) const {
-    return std::string_view(keys).substr(key_start[len] + size_t{p - bucket_start[len]} * len, len);
+    return std::string_view(keys.data() + key_start[len] + size_t{p - bucket_start[len]} * len, len);
   }
   size_t memory_bytes() const {
-    size_t nodes = 0;
-    for (const auto& l : levels) nodes += l.capacity() * sizeof(Node);
-    return (bucket_start.capacity() + bucket_top.capacity()) * 4 + key_start.capacity() * sizeof(size_t) +
-           bits.capacity() * sizeof(Bits) + (name.capacity() + weak_id.capacity()) * 4 + keys.capacity() + nodes;
+    return (bucket_start.capacity() + bucket_roots.capacity() + roots.capacity()) * 4 +
+           key_start.capacity() * sizeof(size_t) + bits.capacity() * sizeof(Bits) +
+           (name.capacity() + weak_id.capacity()) * 4 + keys.capacity() + nodes.capacity() * sizeof(Node);
   }
 };
 
 namespace {
 
 constexpr int kChars = 37;       // CharBit's range: a-z, 0-9, space
-constexpr uint32_t kLeaf = 8;    // names per leaf
-constexpr uint32_t kFanout = 4;  // children per inner node
-constexpr int kLevels = 4;       // leaves of 8, nodes of 32, 128 and 512 names
+constexpr uint32_t kLeaf = 8;    // names per leaf at most
 constexpr uint64_t kMaskBits = (uint64_t{1} << kChars) - 1;
 static_assert(kChars <= 40);
 
 // A name in the build's ordering.
 struct Order {
   uint64_t m1, m2;
-  uint64_t hash;  // of the key: identical keys end up adjacent (see Bisect)
+  uint64_t hash;  // of the key: identical keys end up adjacent (see BuildTree)
   uint32_t i;
   uint8_t first;  // the key's first byte
   // Within a leaf: by masks, then key hash (identical keys adjacent, so the
@@ -84,50 +123,87 @@ struct Order {
   }
 };
 
-// Splits order[b, e) into leaves of at most kLeaf names, appending each
-// leaf's end: the names are split in two on the mask bit (m1 or m2) held by
-// closest to half of them (counted on a sample), recursively, so the names
-// of a leaf and of neighbouring leaves share their characters and the
-// leaves' union and intersection masks stay tight. A bit chosen for the
+// Splits order[b, e) in two on the mask bit (m1 or m2) held by closest to half
+// of its names (counted on a sample) and returns the split point, or b when
+// no bit splits them (equal masks are never separated). A bit chosen for the
 // names at hand beats one global bit order: character occurrences are
-// strongly correlated (syllables, common words). Names with equal masks are
-// never separated; a set of them that no bit splits is one run of leaves.
-void Bisect(Order* order, uint32_t b, uint32_t e, std::vector<uint32_t>* leaf_ends) {
-  if (e - b > kLeaf) {
-    int count[2][kChars] = {};
-    const uint32_t step = std::max<uint32_t>(1, (e - b) / 32);
-    int sampled = 0;
-    for (uint32_t p = b; p < e; p += step, ++sampled) {
-      for (uint64_t m = order[p].m1; m; m &= m - 1) ++count[0][std::countr_zero(m)];
-      for (uint64_t m = order[p].m2; m; m &= m - 1) ++count[1][std::countr_zero(m)];
-    }
-    int best_level = -1, best_bit = 0, best_gap = INT_MAX;
-    for (int level = 0; level < 2; ++level)
-      for (int c = 0; c < kChars; ++c) {
-        const int gap = std::abs(2 * count[level][c] - sampled);
-        if (count[level][c] > 0 && count[level][c] < sampled && gap < best_gap)
-          best_level = level, best_bit = c, best_gap = gap;
-      }
-    if (best_level >= 0) {
-      const uint64_t bit = uint64_t{1} << best_bit;
-      Order* mid = std::partition(order + b, order + e, [&](const Order& o) {
-        return ((best_level == 0 ? o.m1 : o.m2) & bit) == 0;
-      });
-      const auto m = static_cast<uint32_t>(mid - order);
-      if (m != b && m != e) {
-        Bisect(order, b, m, leaf_ends);
-        Bisect(order, m, e, leaf_ends);
-        return;
-      }
-    }
+// strongly correlated (syllables, common words).
+uint32_t Split(Order* order, uint32_t b, uint32_t e) {
+  int count[2][kChars] = {};
+  const uint32_t step = std::max<uint32_t>(1, (e - b) / 32);
+  int sampled = 0;
+  for (uint32_t p = b; p < e; p += step, ++sampled) {
+    for (uint64_t m = order[p].m1; m; m &= m - 1) ++count[0][std::countr_zero(m)];
+    for (uint64_t m = order[p].m2; m; m &= m - 1) ++count[1][std::countr_zero(m)];
   }
-  // A leaf, or names the sample could not split: sorted, then cut in leaves.
-  std::sort(order + b, order + e);
-  for (uint32_t p = b; p < e; p += kLeaf) leaf_ends->push_back(std::min(e, p + kLeaf));
+  int best_level = -1, best_bit = 0, best_gap = INT_MAX;
+  for (int level = 0; level < 2; ++level)
+    for (int c = 0; c < kChars; ++c) {
+      const int gap = std::abs(2 * count[level][c] - sampled);
+      if (count[level][c] > 0 && count[level][c] < sampled && gap < best_gap)
+        best_level = level, best_bit = c, best_gap = gap;
+    }
+  if (best_level < 0) return b;
+  const uint64_t bit = uint64_t{1} << best_bit;
+  Order* mid = std::partition(order + b, order + e,
+                              [&](const Order& o) { return ((best_level == 0 ? o.m1 : o.m2) & bit) == 0; });
+  const auto m = static_cast<uint32_t>(mid - order);
+  return m == e ? b : m;
+}
+
+// Fills node `id` with the tree over order[b, e): a leaf when at most kLeaf
+// names; otherwise split twice (up to four children, each its own subtree),
+// or, when no bit splits the names, sorted and cut into leaves.
+void BuildTree(ScreeningIndex::Family& f, std::vector<Order>& order, const std::vector<KeyFeatures>& feats,
+               uint32_t id, uint32_t b, uint32_t e) {
+  using Node = ScreeningIndex::Family::Node;
+  Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first, true};
+  if (e - b <= kLeaf) {
+    std::sort(order.begin() + b, order.begin() + e);  // identical keys adjacent
+    for (uint32_t p = b; p < e; ++p) {
+      const uint32_t i = order[p].i;
+      const KeyFeatures& k = feats[i];
+      f.bits[p] = {k.m1 | uint64_t{k.first4 & 0xffffff} << 40, k.m2 | uint64_t{k.first4 >> 24} << 40};
+      f.name[p] = i;
+      node.any1 |= k.m1, node.any2 |= k.m2, node.all1 &= k.m1, node.all2 &= k.m2;
+    }
+    f.nodes[id] = node;
+    return;
+  }
+  std::vector<std::pair<uint32_t, uint32_t>> children{{b, e}};
+  for (int round = 0; round < 2; ++round) {
+    std::vector<std::pair<uint32_t, uint32_t>> split;
+    for (const auto& [cb, ce] : children) {
+      const uint32_t m = ce - cb > kLeaf ? Split(order.data(), cb, ce) : cb;
+      if (m == cb) {
+        split.emplace_back(cb, ce);
+      } else {
+        split.emplace_back(cb, m);
+        split.emplace_back(m, ce);
+      }
+    }
+    children = std::move(split);
+  }
+  if (children.size() == 1) {
+    // Names no bit splits (equal masks): sorted, then leaves of kLeaf.
+    std::sort(order.begin() + b, order.begin() + e);
+    children.clear();
+    for (uint32_t p = b; p < e; p += kLeaf) children.emplace_back(p, std::min(e, p + kLeaf));
+  }
+  const auto first_child = static_cast<uint32_t>(f.nodes.size());
+  f.nodes.resize(f.nodes.size() + children.size());
+  for (uint32_t c = 0; c < children.size(); ++c) {
+    BuildTree(f, order, feats, first_child + c, children[c].first, children[c].second);
+    const Node& child = f.nodes[first_child + c];
+    node.any1 |= child.any1, node.any2 |= child.any2, node.all1 &= child.all1, node.all2 &= child.all2;
+  }
+  node.begin = first_child;
+  node.end = first_child + static_cast<uint32_t>(children.size());
+  node.leaf = false;
+  f.nodes[id] = node;
 }
 
 std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind) {
-  using Node = ScreeningIndex::Family::Node;
   auto f = std::make_unique<ScreeningIndex::Family>();
   const size_t n = t.size();
   std::vector<KeyFeatures> feats(n);
@@ -151,59 +227,25 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
   f->name.resize(n);
   f->weak_id.resize(n);
   f->key_start.assign(max_len + 2, 0);
-  f->levels.resize(kLevels);
-  f->bucket_top.assign(max_len + 2, 0);
-  std::vector<uint32_t> leaf_ends;
+  f->bucket_roots.assign(max_len + 2, 0);
+  f->nodes.reserve(n / 3);
   for (size_t len = 0; len <= max_len; ++len) {
     const uint32_t begin = f->bucket_start[len], end = f->bucket_start[len + 1];
-    // By first byte, then each first byte's names bisected by their masks
-    // into leaves.
+    // By first byte; one tree per first byte.
     std::sort(order.begin() + begin, order.begin() + end,
               [](const Order& x, const Order& y) { return x.first != y.first ? x.first < y.first : x < y; });
-    leaf_ends.clear();
+    f->bucket_roots[len] = static_cast<uint32_t>(f->roots.size());
     for (uint32_t b = begin; b < end;) {
       uint32_t e = b + 1;
       while (e < end && order[e].first == order[b].first) ++e;
-      Bisect(order.data(), b, e, &leaf_ends);
+      const auto root = static_cast<uint32_t>(f->nodes.size());
+      f->nodes.emplace_back();
+      f->roots.push_back(root);
+      BuildTree(*f, order, feats, root, b, e);
       b = e;
     }
-    // Leaves: runs of up to kLeaf names of one first byte.
-    const size_t leaves_begin = f->levels[0].size();
-    for (uint32_t b = begin, leaf = 0; b < end; ++leaf) {
-      const uint32_t e = leaf_ends[leaf];
-      Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first};
-      for (uint32_t p = b; p < e; ++p) {
-        const uint32_t i = order[p].i;
-        const KeyFeatures& k = feats[i];
-        f->bits[p] = {k.m1 | uint64_t{k.first4 & 0xffffff} << 40, k.m2 | uint64_t{k.first4 >> 24} << 40};
-        f->name[p] = i;
-        node.any1 |= k.m1, node.any2 |= k.m2, node.all1 &= k.m1, node.all2 &= k.m2;
-      }
-      f->levels[0].push_back(node);
-      b = e;
-    }
-    // Inner nodes: runs of up to kFanout nodes of the level below, one first byte.
-    size_t below_begin = leaves_begin;
-    for (int level = 1; level < kLevels; ++level) {
-      std::vector<Node>& below = f->levels[level - 1];
-      std::vector<Node>& here = f->levels[level];
-      const size_t here_begin = here.size();
-      for (size_t b = below_begin; b < below.size();) {
-        size_t e = b + 1;
-        while (e < below.size() && e < b + kFanout && below[e].first == below[b].first) ++e;
-        Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, static_cast<uint32_t>(b), static_cast<uint32_t>(e),
-                  below[b].first};
-        for (size_t c = b; c < e; ++c)
-          node.any1 |= below[c].any1, node.any2 |= below[c].any2, node.all1 &= below[c].all1,
-              node.all2 &= below[c].all2;
-        here.push_back(node);
-        b = e;
-      }
-      below_begin = here_begin;
-    }
-    f->bucket_top[len] = static_cast<uint32_t>(below_begin);
   }
-  f->bucket_top[max_len + 1] = static_cast<uint32_t>(f->levels.back().size());
+  f->bucket_roots[max_len + 1] = static_cast<uint32_t>(f->roots.size());
   // The keys and weak ids in scan order, written in name order: the table is
   // read sequentially (reading it in scan order was a cache miss per name).
   for (size_t len = 0; len <= max_len; ++len)
@@ -308,31 +350,29 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
         if (passes(lacks(c1, c2), std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2), prefix)) out->push_back(p);
       }
     };
-    // Level by level from the top nodes of this length down to the leaves
-    // that pass, then their names. The nodes and leaves reached are scattered
+    // Level by level from the roots of this length down to the leaves that
+    // pass, then their names. The nodes and leaves reached are scattered
     // (the hardware prefetcher cannot guess them), so each list is walked
     // fetching a few entries ahead.
-    constexpr size_t kNodesAhead = 8;
-    cur.clear();
-    for (uint32_t a = f.bucket_top[len]; a < f.bucket_top[len + 1]; ++a) cur.push_back(a);
-    for (int level = kLevels - 1; level >= 0; --level) {
-      const std::vector<Node>& nodes = f.levels[static_cast<size_t>(level)];
-      std::vector<uint32_t>& passed = level == 0 ? leaves : next;
-      passed.clear();
+    constexpr size_t kNodesAhead = 24;
+    cur.assign(f.roots.begin() + f.bucket_roots[len], f.roots.begin() + f.bucket_roots[len + 1]);
+    leaves.clear();
+    while (!cur.empty()) {
+      next.clear();
       for (size_t k = 0; k < cur.size(); ++k) {
-        if (k + kNodesAhead < cur.size()) __builtin_prefetch(&nodes[cur[k + kNodesAhead]]);
-        const Node& nd = nodes[cur[k]];
+        if (k + kNodesAhead < cur.size()) __builtin_prefetch(&f.nodes[cur[k + kNodesAhead]]);
+        const Node& nd = f.nodes[cur[k]];
         if (!node_passes(nd)) continue;
-        if (level == 0) {
-          passed.push_back(cur[k]);
+        if (nd.leaf) {
+          leaves.push_back(cur[k]);
         } else {
-          for (uint32_t c = nd.begin; c < nd.end; ++c) passed.push_back(c);
+          for (uint32_t c = nd.begin; c < nd.end; ++c) next.push_back(c);
         }
       }
-      if (level > 0) std::swap(cur, next);
+      std::swap(cur, next);
     }
-    const auto& l0 = f.levels[0];
-    constexpr size_t kAhead = 4;
+    const auto& l0 = f.nodes;
+    constexpr size_t kAhead = 12;
     auto prefetch = [&](uint32_t d) {
       const char* b = reinterpret_cast<const char*>(&f.bits[l0[d].begin]);
       __builtin_prefetch(b);
