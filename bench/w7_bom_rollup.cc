@@ -197,7 +197,8 @@ size_t CountAncestors(const BomGraph& g, NodeId n, size_t limit, std::vector<uin
   while (!stack.empty() && count <= limit) {
     NodeId u = stack.back();
     stack.pop_back();
-    for (NodeId p : g.parents(u)) {
+    for (const ParentEdge& e : g.parents(u)) {
+      const NodeId p = e.parent;
       if (!seen[p]) {
         seen[p] = 1;
         touched.push_back(p);
