@@ -14,6 +14,6 @@ grep BM_W7 "$out/log"
 # data misses, DLmr/DLmw last-level misses (simulated caches of this machine's sizes).
 callgrind_annotate "$out/cg.out" 2>/dev/null | awk '
   /^Events recorded:/ {for (i = 3; i <= NF; i++) name[i - 2] = $i; next}
-  /PROGRAM TOTALS/ {for (i = 1; name[i] != ""; i++) {v = $i; gsub(",", "", v); printf "%s/update %d  ", name[i], v / 100}; print ""; exit}'
+  /PROGRAM TOTALS/ {k = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9,]+$/) {v = $i; gsub(",", "", v); printf "%s/update %d  ", name[++k], v / 100}; print ""; exit}'
 [ -n "$KEEP" ] && cp "$out/cg.out" "$KEEP"
 rm -rf "$out"
