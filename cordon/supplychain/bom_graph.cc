@@ -212,14 +212,11 @@ Result<BomGraph> BomGraph::Builder::Build() && {
   for (NodeId c : out.child_) ++out.parent_offset_[c + 1];
   for (uint32_t i = 0; i < n; ++i) out.parent_offset_[i + 1] += out.parent_offset_[i];
   out.parent_.resize(out.child_.size());
-  out.parent_quantity_.resize(out.child_.size());
   {
     std::vector<uint64_t> pos(out.parent_offset_.begin(), out.parent_offset_.end() - 1);
     for (NodeId p = 0; p < n; ++p) {
       for (uint64_t e = out.child_offset_[p]; e < out.child_offset_[p + 1]; ++e) {
-        const uint64_t at = pos[out.child_[e]]++;
-        out.parent_[at] = p;
-        out.parent_quantity_[at] = out.quantity_[e];
+        out.parent_[pos[out.child_[e]]++] = {p, out.quantity_[e]};
       }
     }
   }

@@ -2,10 +2,11 @@
 //
 // Parts are numbered in a topological order with every part *before* the
 // assemblies that use it (children first), so a bottom-up pass is one forward
-// sweep; the order is a depth-first post-order, which puts a part next to the
-// first assembly that uses it. Components are a compressed adjacency (CSR:
-// offsets + child ids + quantities) and the reverse adjacency (parents) is kept
-// for incremental recomputation. The facts the rollups read (origin,
+// sweep; the order is Kahn's, which puts an assembly right after its last
+// component. Components are a compressed adjacency (CSR: offsets + child ids +
+// quantities) and the reverse adjacency (parents) is kept for incremental
+// recomputation, each entry holding the parent and the quantity together (one
+// cache miss per list, not two). The facts the rollups read (origin,
 // classification under one regime, kind, value in one base currency) are held
 // as parallel arrays.
 //
@@ -64,6 +65,14 @@ struct NodeLineage {
   std::optional<std::vector<NodeId>> made_with;
 };
 
+// One entry of the reverse adjacency: an assembly that uses the part and the
+// part's quantity in it, side by side, so an update reads a part's parent
+// list in one cache line rather than one in each of two arrays.
+struct ParentEdge {
+  NodeId parent;
+  double quantity;
+};
+
 struct GraphOptions {
   // The regime whose classification de minimis reads (the US one: 734.4 asks
   // how the US classifies the US-origin content).
@@ -104,12 +113,9 @@ class BomGraph {
   std::span<const double> quantities(NodeId n) const {
     return {quantity_.data() + child_offset_[n], quantity_.data() + child_offset_[n + 1]};
   }
-  std::span<const NodeId> parents(NodeId n) const {
+  // The assemblies that use n, each with n's quantity; increasing parent ids.
+  std::span<const ParentEdge> parents(NodeId n) const {
     return {parent_.data() + parent_offset_[n], parent_.data() + parent_offset_[n + 1]};
-  }
-  // Quantity of n in each of parents(n), same order.
-  std::span<const double> parent_quantities(NodeId n) const {
-    return {parent_quantity_.data() + parent_offset_[n], parent_quantity_.data() + parent_offset_[n + 1]};
   }
 
   // Raw arrays for the bottom-up passes.
@@ -140,14 +146,20 @@ class BomGraph {
     return lineage_index_[n] == kNoNode ? nullptr : &lineages_[lineage_index_[n]];
   }
 
-  // Asks the cache for the facts of n and the head of its parent list (the
-  // incremental rollup calls it when it queues n, long before it reads them).
-  void PrefetchNode(NodeId n) const {
-    __builtin_prefetch(&flags_[n]);
-    __builtin_prefetch(&class_[n]);
-    __builtin_prefetch(&value_[n]);
+  // Asks the cache for what the incremental rollup reads of a part it has
+  // just queued, a while before it reads it: the bounds of its parent list
+  // and, unless the part is foreign (whose contribution is its content),
+  // its classification and value.
+  void PrefetchQueued(NodeId n, bool foreign) const {
     __builtin_prefetch(&parent_offset_[n]);
+    if (!foreign) {
+      __builtin_prefetch(&class_[n]);
+      __builtin_prefetch(&value_[n]);
+    }
   }
+  // Asks the cache for the start of n's parent list. REQUIRES: the bounds
+  // are in cache already (PrefetchQueued(n) some time before), or this waits.
+  void PrefetchParents(NodeId n) const { __builtin_prefetch(parent_.data() + parent_offset_[n]); }
 
   // Replaces a part's facts. Callers holding rollups then call their
   // Update(n) to recompute the part's ancestors.
@@ -171,8 +183,7 @@ class BomGraph {
   std::vector<NodeId> child_;
   std::vector<double> quantity_;
   std::vector<uint64_t> parent_offset_;  // size()+1
-  std::vector<NodeId> parent_;
-  std::vector<double> parent_quantity_;
+  std::vector<ParentEdge> parent_;
 
   std::vector<uint8_t> flags_;  // origin | kind << 2 | value state << 4
   std::vector<Symbol> made_in_;

@@ -35,7 +35,7 @@ TEST(BomGraph, ChildrenComeBeforeParents) {
   EXPECT_EQ(g.edge_count(), 4u);
   for (NodeId n = 0; n < g.size(); ++n) {
     for (NodeId c : g.children(n)) EXPECT_LT(c, n);
-    for (NodeId p : g.parents(n)) EXPECT_GT(p, n);
+    for (const ParentEdge& p : g.parents(n)) EXPECT_GT(p.parent, n);
   }
   NodeId top = g.Find("TOP");
   EXPECT_EQ(top, g.size() - 1);
@@ -43,6 +43,10 @@ TEST(BomGraph, ChildrenComeBeforeParents) {
   EXPECT_EQ(g.Find("NOPE"), kNoNode);
   NodeId screw = g.Find("SCREW");
   ASSERT_EQ(g.parents(screw).size(), 2u);
+  // The quantity of SCREW in each assembly rides with the assembly.
+  EXPECT_EQ(g.id(g.parents(screw)[0].parent), "MOD");
+  EXPECT_EQ(g.id(g.parents(screw)[1].parent), "TOP");
+  EXPECT_EQ(g.parents(screw)[1].quantity, 10);
   auto q = g.quantities(top);
   auto ch = g.children(top);
   ASSERT_EQ(ch.size(), 2u);

@@ -39,6 +39,7 @@ inline ContentBounds AsComponent(uint8_t flags, uint8_t counts, double value, Co
 
 inline bool Same(ContentBounds a, ContentBounds b) { return a.low == b.low && a.high == b.high; }
 
+
 std::vector<std::string> PathTo(const BomGraph& g, const std::vector<NodeId>& nodes,
                                 const std::vector<uint32_t>& pred, uint32_t i) {
   std::vector<std::string> path;
@@ -300,70 +301,118 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   }
   ContentBounds* content = content_.data();
   ContentBounds* component = component_.data();
-  // Recomputes u's content from all its components.
+  // Content of u from all its components.
   auto recompute = [&](NodeId u) {
-    double low = 0, high = 0;
+    ContentBounds c;
     auto ch = graph_.children(u);
     auto q = graph_.quantities(u);
     for (size_t e = 0; e < ch.size(); ++e) {
-      low += q[e] * component[ch[e]].low;
-      high += q[e] * component[ch[e]].high;
+      c.low += q[e] * component[ch[e]].low;
+      c.high += q[e] * component[ch[e]].high;
     }
-    content[u] = {low, high};
-  };
-  auto contribution = [&](NodeId u) {
-    return AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), content[u]);
+    return c;
   };
   // The stored content of `changed` may be gone (a foreign part keeps it
-  // only in component_): recompute it from its components.
-  recompute(changed);
-  ContentBounds nc = contribution(changed);
+  // only in component_) or stale (it was foreign until now): recompute it.
+  const ContentBounds inner = recompute(changed);
+  content[changed] = inner;
+  const ContentBounds changed_after =
+      AsComponent(graph_.packed_flags(changed), CountsCode(changed), graph_.value(changed), inner);
   size_t recomputed = 1;
-  if (Same(nc, component[changed])) return recomputed;
+  if (Same(changed_after, component[changed])) return recomputed;
 
-  // Ancestors have larger ids than their parts, so scanning the dirty bitmap
-  // upward visits each ancestor after every changed part below it, and a
-  // part queued while scanning always lies ahead of the scan. A parent's
-  // content moves by quantity x the change of the child (O(changed edges),
-  // not O(components)); when a bound comes back from infinity the difference
-  // is not defined and the parent is recomputed from all its components.
+  // Ancestors have larger ids than their parts (the id is a topological
+  // rank), so scanning the dirty bitmap upward visits each ancestor after
+  // every changed part below it, and a part queued while scanning always lies
+  // ahead of the scan. While a part is queued, content_ holds: for a part not
+  // known to be foreign, its content with the changes so far added; for a
+  // foreign part, only the sum of the changes (its content is its
+  // contribution, in component_), so queuing it reads neither its content
+  // nor its classification and value, which a foreign part never needs.
   uint64_t* dirty = dirty_.data();
   uint64_t* full = full_.data();
   uint64_t* dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
   size_t last_summary = changed >> 12;
+  // A second cursor runs kAhead queued parts ahead of the one being
+  // recomputed and asks for their parent lists and contributions, so those
+  // misses overlap instead of following one another.
+  constexpr int kAhead = 8;
+  NodeId ahead = changed;
+  int ahead_count = 0;  // queued parts between the two cursors (a hint)
   auto propagate = [&](NodeId u, ContentBounds before, ContentBounds after) {
     // `low` is always finite. `high` going infinite makes the parent's
-    // infinite; staying infinite changes nothing.
+    // infinite; coming back from infinity leaves the difference undefined,
+    // so the parent is recomputed from all its components.
     const bool back_from_inf = std::isinf(before.high) && !std::isinf(after.high);
     const bool to_inf = std::isinf(after.high);
     const double d_low = after.low - before.low;
-    const double d_high = after.high - before.high;
-    auto ps = graph_.parents(u);
-    auto qs = graph_.parent_quantities(u);
-    for (size_t k = 0; k < ps.size(); ++k) {
-      const NodeId p = ps[k];
+    const double d_high = to_inf || back_from_inf ? 0 : after.high - before.high;
+    for (const ParentEdge& e : graph_.parents(u)) {
+      const NodeId p = e.parent;
       const size_t w = p >> 6;
       const uint64_t bit = uint64_t{1} << (p & 63);
       if (!(dirty[w] & bit)) {
         dirty[w] |= bit;
         dirty_words[w >> 6] |= uint64_t{1} << (w & 63);
         last_summary = std::max(last_summary, w >> 6);
-        graph_.PrefetchNode(p);
-        // Its content as of now (a foreign part's lives in component_).
-        if (graph_.origin(p) == Origin::kForeign) content[p] = component[p];
+        const bool foreign = graph_.origin(p) == Origin::kForeign;
+        graph_.PrefetchQueued(p, foreign);
+        __builtin_prefetch(&component[p]);
+        if (foreign) content[p] = {0, 0};
+        if (ahead == kNoNode) {  // the cursor ran out: start it again from here
+          ahead = u;
+          ahead_count = 0;
+        }
       }
       if (back_from_inf) full[w] |= bit;
       if (full[w] & bit) continue;  // recomputed whole when its turn comes
-      content[p].low += qs[k] * d_low;
+      content[p].low += e.quantity * d_low;
       if (to_inf) {
-        content[p].high = after.high;
+        content[p].high = kInf;
       } else if (!std::isinf(content[p].high)) {
-        content[p].high += qs[k] * d_high;
+        content[p].high += e.quantity * d_high;
       }
     }
   };
-  propagate(changed, component[changed], nc);
-  component[changed] = nc;
+  propagate(changed, component[changed], changed_after);
+  component[changed] = changed_after;
+
+  // The first queued part at or after `from`, for the look-ahead cursor (a
+  // hint: kNoNode when none is found; a summary bit may outlive its word).
+  auto next_dirty = [&](size_t from) -> NodeId {
+    size_t w = from >> 6;
+    if (w >= words) return kNoNode;
+    if (const uint64_t bits = dirty[w] & (~uint64_t{0} << (from & 63))) {
+      return static_cast<NodeId>(w * 64 + std::countr_zero(bits));
+    }
+    ++w;
+    size_t sw = w >> 6;
+    if (sw > last_summary) return kNoNode;
+    uint64_t sbits = dirty_words[sw] & (~uint64_t{0} << (w & 63));
+    for (;;) {
+      while (sbits != 0) {
+        const size_t ww = sw * 64 + std::countr_zero(sbits);
+        if (dirty[ww] != 0) return static_cast<NodeId>(ww * 64 + std::countr_zero(dirty[ww]));
+        sbits &= sbits - 1;
+      }
+      if (++sw > last_summary) return kNoNode;
+      sbits = dirty_words[sw];
+    }
+  };
+  auto run_ahead = [&](NodeId at) {
+    if (ahead != kNoNode && ahead < at) {
+      ahead = at;
+      ahead_count = 0;
+    }
+    while (ahead != kNoNode && ahead_count < kAhead) {
+      ahead = next_dirty(static_cast<size_t>(ahead) + 1);
+      if (ahead == kNoNode) break;
+      ++ahead_count;
+      graph_.PrefetchParents(ahead);  // its bounds came in when it was queued
+      __builtin_prefetch(&component[ahead]);
+    }
+  };
+
   // Parts queued while finishing word w lie in w or above, so w's summary bit
   // is cleared only once the word is empty.
   for (size_t sw = changed >> 12; sw <= last_summary; ++sw) {
@@ -373,15 +422,27 @@ size_t DeMinimisRollup::Update(NodeId changed) {
         const int b = std::countr_zero(dirty[w]);
         dirty[w] &= dirty[w] - 1;
         const NodeId u = static_cast<NodeId>(w * 64 + b);
+        --ahead_count;
+        run_ahead(u);
         ++recomputed;
+        const uint8_t flags = graph_.packed_flags(u);
+        const bool foreign = static_cast<Origin>(flags & 3) == Origin::kForeign;
+        const ContentBounds before = component[u];
+        ContentBounds after;
         if (full[w] >> b & 1) {
           full[w] &= ~(uint64_t{1} << b);
-          recompute(u);
+          after = recompute(u);
+          if (!foreign) content[u] = after;
+        } else if (foreign) {
+          const ContentBounds d = content[u];
+          after = {before.low + d.low, std::isinf(d.high) || std::isinf(before.high) ? kInf : before.high + d.high};
+        } else {
+          after = content[u];
         }
-        nc = contribution(u);
-        if (!Same(nc, component[u])) {
-          propagate(u, component[u], nc);
-          component[u] = nc;
+        if (!foreign) after = AsComponent(flags, CountsCode(u), graph_.value(u), after);
+        if (!Same(after, before)) {
+          propagate(u, before, after);
+          component[u] = after;
         }
       }
       dirty_words[sw] &= dirty_words[sw] - 1;

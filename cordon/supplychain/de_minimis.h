@@ -131,9 +131,13 @@ class DeMinimisRollup {
   DeMinimisOutcome Decide(NodeId product, double threshold) const;
 
   // After graph.SetFacts(changed, ...): recomputes `changed` and, while their
-  // contribution changes, its ancestors only, in topological order (a dirty
-  // bitmap scanned upward from `changed`; no allocation after the first
-  // call). Returns how many parts were recomputed. REQUIRES: RollupAll() ran.
+  // contribution changes, its ancestors only, level by level (a parent's
+  // level is above its parts', so each ancestor is visited once, after every
+  // changed part below it). A parent's content moves by quantity x the
+  // change of its part; nothing is recomputed from all its components unless
+  // a bound comes back from infinity. No allocation once the scratch space
+  // has grown to the largest ancestor set seen. Returns how many parts were
+  // recomputed. REQUIRES: RollupAll() ran.
   size_t Update(NodeId changed);
 
  private:

@@ -260,9 +260,13 @@ struct RandomCatalog {
   ProductCatalog catalog;
 };
 
-ProductCatalog MakeRandom(uint32_t seed, bool with_unknowns) {
+// `layers` levels of `width` parts; each assembly takes 1-3 components from
+// the level below, or with `shared` > 0 also from the level two below and from
+// the first `shared` parts of the last level (common parts: large ancestor
+// sets, parts reached by many paths).
+ProductCatalog MakeRandom(uint32_t seed, bool with_unknowns, int layers = 5, int width = 30,
+                          int shared = 0) {
   std::mt19937 rng(seed);
-  const int layers = 5, width = 30;
   const char* classes[] = {"3A001.a", "EAR99", "5A992.c", "3A991"};
   const char* foreign[] = {"KR", "JP", "TW", "MY", "CN"};
   ProductCatalog c;
@@ -286,9 +290,21 @@ ProductCatalog MakeRandom(uint32_t seed, bool with_unknowns) {
       }
       if (l + 1 < layers) {
         int k = 1 + rng() % 3;
+        std::set<std::string> taken;
         for (int j = 0; j < k; ++j) {
-          p.components.push_back({"L" + std::to_string(l + 1) + "-" + std::to_string(rng() % width),
-                                  static_cast<double>(1 + rng() % 4), {}});
+          int cl = l + 1, ci = static_cast<int>(rng() % width);
+          if (shared > 0) {
+            const uint32_t r = rng() % 10;
+            if (r < 2) {
+              cl = layers - 1;
+              ci = static_cast<int>(rng() % shared);
+            } else if (r < 4 && l + 2 < layers) {
+              cl = l + 2;
+            }
+          }
+          std::string child = "L" + std::to_string(cl) + "-" + std::to_string(ci);
+          if (!taken.insert(child).second) continue;
+          p.components.push_back({child, static_cast<double>(1 + rng() % 4), {}});
         }
       }
       EXPECT_TRUE(c.Add(std::move(p)).ok());
@@ -376,8 +392,8 @@ TEST(DeMinimisDifferential, IncrementalEqualsFullRecompute) {
       while (!stack.empty()) {
         NodeId u = stack.back();
         stack.pop_back();
-        for (NodeId p : g->parents(u)) {
-          if (anc.insert(p).second) stack.push_back(p);
+        for (const ParentEdge& p : g->parents(u)) {
+          if (anc.insert(p.parent).second) stack.push_back(p.parent);
         }
       }
       EXPECT_LE(recomputed, anc.size());
@@ -391,6 +407,69 @@ TEST(DeMinimisDifferential, IncrementalEqualsFullRecompute) {
       }
     }
   }
+}
+
+// Larger catalogues (more parts than one summary word of the dirty bitmap
+// covers, shared parts with hundreds of ancestors), changes drawn to move
+// content across the de minimis levels: after every change the incremental
+// result must equal a full rollup, and some decisions must have flipped (so
+// the test does cross thresholds).
+TEST(DeMinimisDifferential, IncrementalEqualsFullRecomputeAcrossThresholds) {
+  SetPolicy policy({"3A001.a", "5A992.c"});
+  std::mt19937 rng(11);
+  const char* made[] = {"US", "US", "KR", "TW", ""};
+  const char* classes[] = {"3A001.a", "5A992.c", "EAR99", ""};
+  const double thresholds[] = {0.0, 0.10, 0.25};
+  size_t flips = 0, undetermined_flips = 0, steps = 0;
+  for (uint32_t seed = 1; seed <= 3; ++seed) {
+    ProductCatalog c = MakeRandom(100 + seed, true, /*layers=*/8, /*width=*/700, /*shared=*/12);
+    auto g = BomGraph::FromCatalog(c);
+    ASSERT_TRUE(g.ok());
+    ASSERT_GT(g->size(), 4096u);
+    DeMinimisRollup inc(*g, policy);
+    inc.RollupAll();
+    for (int step = 0; step < 40; ++step, ++steps) {
+      // Mostly deep parts (last two levels, the shared ones often): many ancestors.
+      const uint32_t deep = g->size() - 1;
+      NodeId n = kNoNode;
+      const std::string id = step % 3 == 0 ? "L7-" + std::to_string(rng() % 12)
+                                           : "L" + std::to_string(5 + rng() % 3) + "-" + std::to_string(rng() % 700);
+      n = g->Find(id);
+      ASSERT_NE(n, kNoNode) << id << " of " << deep;
+      std::vector<std::vector<DeMinimisOutcome>> before(g->size());
+      for (NodeId m = 0; m < g->size(); ++m) {
+        for (double t : thresholds) before[m].push_back(inc.Decide(m, t));
+      }
+      PartFacts f;
+      f.made_in = Symbol::Intern(made[rng() % 5]);
+      f.classification = Symbol::Intern(classes[rng() % 4]);
+      // Values from cents to far above any assembly's, so shares swing.
+      if (rng() % 6) f.value = Money{std::pow(10.0, static_cast<double>(rng() % 70) / 10.0), Symbol::Intern("USD")};
+      g->SetFacts(n, f);
+      inc.Update(n);
+      DeMinimisRollup full(*g, policy);
+      full.RollupAll();
+      for (NodeId m = 0; m < g->size(); ++m) {
+        const std::string what = "seed " + std::to_string(seed) + " step " + std::to_string(step) + " " +
+                                 std::string(g->id(m));
+        ExpectNear(inc.content(m).low, full.content(m).low, what);
+        ExpectNear(inc.content(m).high, full.content(m).high, what);
+        for (size_t k = 0; k < std::size(thresholds); ++k) {
+          const DeMinimisOutcome o = inc.Decide(m, thresholds[k]);
+          ASSERT_EQ(o, full.Decide(m, thresholds[k])) << what << " at " << thresholds[k];
+          if (o != before[m][k]) {
+            ++flips;
+            undetermined_flips += o == DeMinimisOutcome::kUndetermined ||
+                                  before[m][k] == DeMinimisOutcome::kUndetermined;
+          }
+        }
+      }
+    }
+  }
+  // Decisions crossed the levels both between WITHIN and EXCEEDS and into and
+  // out of UNDETERMINED (unknown values and origins).
+  EXPECT_GT(flips - undetermined_flips, steps);
+  EXPECT_GT(undetermined_flips, 0u);
 }
 
 // The same rollup as a recursive SQL query (the baseline of bench/w7).
