@@ -17,13 +17,8 @@ export CORDON_TOKEN=$("$cordon" tokens add bench --role analyst --tokens "$tmp/t
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
   "$cordon" serve --port 0 --tokens "$tmp/tokens.txt" --threads 4 --context examples/context.json 2> "$tmp/serve.err" &
 pid=$!
-port=
-for _ in $(seq 1 3000); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
-  [ -n "$port" ] && break
-  kill -0 "$pid" || { cat "$tmp/serve.err"; exit 1; }
-  sleep 0.1
-done
+. "$(dirname "$0")/serve_lib.sh"
+serve_wait "$tmp" 3000 || exit 1  # valgrind starts slowly
 wrk -t1 -c2 -d"${WARMUP:-10}s" -s "$script" "http://127.0.0.1:$port" > /dev/null  # warm-up, not counted
 callgrind_control -z "$pid" > /dev/null 2>&1  # count from here
 out=$(wrk -t1 -c2 -d"${duration}s" -s "$script" "http://127.0.0.1:$port")

@@ -9,6 +9,7 @@ tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_start
 fail() { echo "FAIL: $*" >&2; cat "$tmp/serve.err" >&2 || true; exit 1; }
 name="Huawei Tech. Co Ltd"
 # A reviewer accepts the best hit of $name as a false positive, as an officer would.
@@ -19,17 +20,7 @@ entity=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["matche
 python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1]))))' examples/shipment.json > "$tmp/tx.jsonl"
 "$cordon" check - --jsonl --format json --context examples/context.json < "$tmp/tx.jsonl" > "$tmp/cli_check.json" || fail "cordon check"
 token=$("$cordon" tokens add ci --role analyst --tokens "$tmp/tokens.txt" 2>/dev/null)
-"$cordon" serve --port 0 --tokens "$tmp/tokens.txt" --context examples/context.json --good-guys "$tmp/accepted.jsonl" \
-  2> "$tmp/serve.err" &
-pid=$!
-port=
-for _ in $(seq 1 600); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
-  [ -n "$port" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "cordon serve exited"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "cordon serve did not say where it listens"
+serve_start "$cordon" "$tmp" --context examples/context.json --good-guys "$tmp/accepted.jsonl" || fail "cordon serve did not start"
 python3 - "$port" "$token" "$tmp" "$name" <<'PY'
 import json, sys, urllib.request
 port, token, tmp, name = sys.argv[1:5]

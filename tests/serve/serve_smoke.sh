@@ -7,19 +7,11 @@ tmp=$(mktemp -d)
 pid=
 cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
 trap cleanup EXIT
+. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_start
 fail() { echo "FAIL: $*" >&2; cat "$tmp/serve.err" >&2 || true; exit 1; }
 token=$("$cordon" tokens add ci --role analyst --tokens "$tmp/tokens.txt" 2>/dev/null)
 grep -q "$token" "$tmp/tokens.txt" && fail "the token file holds the token itself"
-"$cordon" serve --port 0 --db "$tmp/state.db" --tokens "$tmp/tokens.txt" --web "$tmp" 2> "$tmp/serve.err" &
-pid=$!
-port=
-for _ in $(seq 1 300); do
-  port=$(sed -n 's|.*listening on http://127.0.0.1:\([0-9]*\)/.*|\1|p' "$tmp/serve.err")
-  [ -n "$port" ] && break
-  kill -0 "$pid" 2>/dev/null || fail "cordon serve exited"
-  sleep 0.1
-done
-[ -n "$port" ] || fail "cordon serve did not say where it listens"
+serve_start "$cordon" "$tmp" --db "$tmp/state.db" --web "$tmp" || fail "cordon serve did not start"
 python3 - "$port" "$token" <<'PY'
 import json, sys, urllib.request, urllib.error
 port, token = sys.argv[1], sys.argv[2]
