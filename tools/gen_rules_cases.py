@@ -235,3 +235,20 @@ for cid, date, what in (("NLA09", "2024-10-01", "after the 7 Sep 2024 annex"),
     with open(os.path.join(OUT, cid + ".json"), "w") as f:
         json.dump(case, f, indent=1, ensure_ascii=False)
         f.write("\n")
+
+# --- US: Hong Kong treated as China from 23 Dec 2020 (85 FR 83765); before it Hong Kong was a destination of
+# its own, whose Country Chart row is not in the data (the chart is the eCFR of 2026-07-23, which has none).
+SRC_HK = ("85 FR 83765 (Hong Kong no longer a separate destination from 23 Dec 2020, us-ear.md §9); Commerce Country "
+          "Chart (refdata/us/country_chart.json: HK takes China's row from 2020-12-23, no HK row before); constructed on H03")
+with open(os.path.join(OUT, "H03.json")) as f:
+    h03 = json.load(f)
+for cid, date, name, us in (
+        ("HKA01", "2020-12-22", "US-origin 3A001.a.1 ICs to a Hong Kong distributor on 2020-12-22: Hong Kong's own row is not in the data",
+         {"outcome": "UNDETERMINED"}),
+        ("HKA02", "2020-12-23", "the same on 2020-12-23: Hong Kong takes China's row (NS 2)",
+         {"outcome": "LICENSE_REQUIRED", "cites": ["738"]})):
+    t = copy.deepcopy(h03["transaction"])
+    t["date"] = date
+    t["items"][0]["classification"] = {"US": "3A001.a.1"}
+    t["items"][0]["description"] = "radiation-hardened integrated circuits"
+    write(cid, name, SRC_HK, t, {"jurisdictions": {"US": us}})
