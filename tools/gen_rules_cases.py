@@ -252,3 +252,21 @@ for cid, date, name, us in (
     t["items"][0]["classification"] = {"US": "3A001.a.1"}
     t["items"][0]["description"] = "radiation-hardened integrated circuits"
     write(cid, name, SRC_HK, t, {"jurisdictions": {"US": us}})
+
+# --- US: 744.23(a)(1) supercomputer end use, PRC from 21 Oct 2022, Macau from 17 Jan 2023 (88 FR 2821).
+SRC_SC = ("15 CFR 744.23(a)(1) (87 FR 62186: PRC); 88 FR 2821 (Macau added 17 Jan 2023, us-ear.md §4.1 (A), secondary); "
+          "US-origin servers; constructed on R20")
+with open(os.path.join(OUT, "R20.json")) as f:
+    r20 = json.load(f)
+for cid, date, name, us in (
+        ("SCM01", "2023-01-16", "US-origin servers for a Macau supercomputer on 2023-01-16: 744.23(a)(1) is PRC only",
+         {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["744.23(a)(1)"]}),
+        ("SCM02", "2023-01-17", "the same on 2023-01-17: Macau added",
+         {"outcome": "LICENSE_REQUIRED", "review_policy": "PRESUMPTION_OF_DENIAL", "cites": ["744.23(a)(1) (87 FR 62186; 88 FR 2821"]})):
+    t = copy.deepcopy(r20["transaction"])
+    t.update(date=date, ship_from="US", destination="MO")
+    t["exporter"] = {"name": "Example Server Systems Inc.", "country": "US", "headquarters": "US"}
+    t["parties"] = [{"role": "end_user", "name": "Example Macau Computing Centre", "country": "MO", "headquarters": "MO"}]
+    t["items"][0]["made_in"] = "US"
+    t["items"][0]["us_content"] = {"controlled_value": {"amount": 30000, "currency": "USD"}}
+    write(cid, name, SRC_SC, t, {"jurisdictions": {"US": us}})
