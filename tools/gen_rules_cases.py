@@ -24,12 +24,26 @@ def tx(tid, date, ship_from, destination, exporter, item, end_user, knowledge=No
     }
 
 
-def write(cid, name, source, transaction, expect):
-    case = {"name": f"{cid} {name}", "source": source, "context": {}, "transaction": transaction, "expect": expect}
+def write(cid, name, source, transaction, expect, context=None):
+    case = {"name": f"{cid} {name}", "source": source, "context": context or {}, "transaction": transaction,
+            "expect": expect}
     transaction["id"] = cid
     with open(os.path.join(OUT, cid + ".json"), "w") as f:
         json.dump(case, f, indent=1, ensure_ascii=False)
         f.write("\n")
+
+
+def from_case(base, source, rows, edit=None):
+    """Cases derived from tests/cases/<base>.json: rows of (id, date, name, expected jurisdictions);
+    `edit` changes the copied transaction."""
+    with open(os.path.join(OUT, base + ".json")) as f:
+        b = json.load(f)
+    for cid, date, name, expect in rows:
+        t = copy.deepcopy(b["transaction"])
+        t["date"] = date
+        if edit:
+            edit(t)
+        write(cid, name, source, t, {"jurisdictions": expect}, copy.deepcopy(b["context"]))
 
 
 ASML = {"name": "ASML Netherlands B.V.", "country": "NL", "headquarters": "NL"}
@@ -222,51 +236,45 @@ write("JPD02", "the same on 2025-11-11: listed, METI's licence required",
 # stated period [S25][S26]; the L01 licence (issued 2023-09-20, expires 2025-09-19) across both amendments.
 SRC_NLT = ("Regeling of 2 Sep 2024, nr. BZ2404162: licences granted before entry into force continue for their stated "
            "period [S25][S26]; the amendment in force 1 Apr 2025 [S31]; constructed on L01")
-with open(os.path.join(OUT, "L01.json")) as f:
-    l01 = json.load(f)
-for cid, date, what in (("NLA09", "2024-10-01", "after the 7 Sep 2024 annex"),
-                        ("NLA10", "2025-04-01", "after the 1 Apr 2025 amendment")):
-    t = copy.deepcopy(l01["transaction"])
-    t["date"] = date
-    case = {"name": f"{cid} the L01 licence of 2023 still authorises the NXT:2000i to the US fab on {date}, {what}",
-            "source": SRC_NLT, "context": copy.deepcopy(l01["context"]), "transaction": t,
-            "expect": {"jurisdictions": {"NL": {"outcome": "AUTHORIZED"}}}}
-    t["id"] = cid
-    with open(os.path.join(OUT, cid + ".json"), "w") as f:
-        json.dump(case, f, indent=1, ensure_ascii=False)
-        f.write("\n")
+from_case("L01", SRC_NLT, [
+    (cid, date, f"the L01 licence of 2023 still authorises the NXT:2000i to the US fab on {date}, {what}",
+     {"NL": {"outcome": "AUTHORIZED"}})
+    for cid, date, what in (("NLA09", "2024-10-01", "after the 7 Sep 2024 annex"),
+                            ("NLA10", "2025-04-01", "after the 1 Apr 2025 amendment"))])
 
 # --- US: Hong Kong treated as China from 23 Dec 2020 (85 FR 83765); before it Hong Kong was a destination of
 # its own, whose Country Chart row is not in the data (the chart is the eCFR of 2026-07-23, which has none).
 SRC_HK = ("85 FR 83765 (Hong Kong no longer a separate destination from 23 Dec 2020, us-ear.md §9); Commerce Country "
           "Chart (refdata/us/country_chart.json: HK takes China's row from 2020-12-23, no HK row before); constructed on H03")
-with open(os.path.join(OUT, "H03.json")) as f:
-    h03 = json.load(f)
-for cid, date, name, us in (
-        ("HKA01", "2020-12-22", "US-origin 3A001.a.1 ICs to a Hong Kong distributor on 2020-12-22: Hong Kong's own row is not in the data",
-         {"outcome": "UNDETERMINED"}),
-        ("HKA02", "2020-12-23", "the same on 2020-12-23: Hong Kong takes China's row (NS 2)",
-         {"outcome": "LICENSE_REQUIRED", "cites": ["738"]})):
-    t = copy.deepcopy(h03["transaction"])
-    t["date"] = date
+
+
+def hk_item(t):
     t["items"][0]["classification"] = {"US": "3A001.a.1"}
     t["items"][0]["description"] = "radiation-hardened integrated circuits"
-    write(cid, name, SRC_HK, t, {"jurisdictions": {"US": us}})
+
+
+from_case("H03", SRC_HK, [
+    ("HKA01", "2020-12-22", "US-origin 3A001.a.1 ICs to a Hong Kong distributor on 2020-12-22: Hong Kong's own row is not in the data",
+     {"US": {"outcome": "UNDETERMINED"}}),
+    ("HKA02", "2020-12-23", "the same on 2020-12-23: Hong Kong takes China's row (NS 2)",
+     {"US": {"outcome": "LICENSE_REQUIRED", "cites": ["738"]}})], hk_item)
 
 # --- US: 744.23(a)(1) supercomputer end use, PRC from 21 Oct 2022, Macau from 17 Jan 2023 (88 FR 2821).
 SRC_SC = ("15 CFR 744.23(a)(1) (87 FR 62186: PRC); 88 FR 2821 (Macau added 17 Jan 2023, us-ear.md §4.1 (A), secondary); "
           "US-origin servers; constructed on R20")
-with open(os.path.join(OUT, "R20.json")) as f:
-    r20 = json.load(f)
-for cid, date, name, us in (
-        ("SCM01", "2023-01-16", "US-origin servers for a Macau supercomputer on 2023-01-16: 744.23(a)(1) is PRC only",
-         {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["744.23(a)(1)"]}),
-        ("SCM02", "2023-01-17", "the same on 2023-01-17: Macau added",
-         {"outcome": "LICENSE_REQUIRED", "review_policy": "PRESUMPTION_OF_DENIAL", "cites": ["744.23(a)(1) (87 FR 62186; 88 FR 2821"]})):
-    t = copy.deepcopy(r20["transaction"])
-    t.update(date=date, ship_from="US", destination="MO")
+
+
+def macau_servers(t):
+    t.update(ship_from="US", destination="MO")
     t["exporter"] = {"name": "Example Server Systems Inc.", "country": "US", "headquarters": "US"}
     t["parties"] = [{"role": "end_user", "name": "Example Macau Computing Centre", "country": "MO", "headquarters": "MO"}]
     t["items"][0]["made_in"] = "US"
     t["items"][0]["us_content"] = {"controlled_value": {"amount": 30000, "currency": "USD"}}
-    write(cid, name, SRC_SC, t, {"jurisdictions": {"US": us}})
+
+
+from_case("R20", SRC_SC, [
+    ("SCM01", "2023-01-16", "US-origin servers for a Macau supercomputer on 2023-01-16: 744.23(a)(1) is PRC only",
+     {"US": {"outcome": "NO_LICENSE_REQUIRED", "not_cites": ["744.23(a)(1)"]}}),
+    ("SCM02", "2023-01-17", "the same on 2023-01-17: Macau added",
+     {"US": {"outcome": "LICENSE_REQUIRED", "review_policy": "PRESUMPTION_OF_DENIAL",
+             "cites": ["744.23(a)(1) (87 FR 62186; 88 FR 2821"]}})], macau_servers)
