@@ -406,6 +406,32 @@ void Engine::Prepare(Decision* d) const {
   }
 }
 
+namespace {
+
+// One evaluator per thread and rule set, kept between determinations: an evaluator is made to be
+// reused (what it remembers — the rules in force per date, Country Chart rows, ECCN hierarchy
+// answers — holds for every evaluation under the same rules; bench W6 checks a second pass gives the
+// same answers), and making one zeroes its memos (~100 KB) per determination. The weak_ptr ties it
+// to that rule set: one rule set gone, another at the same address is not mistaken for it.
+Evaluator& ThreadEvaluator(const std::shared_ptr<const RuleSet>& rules, bool trace) {
+  struct Kept {
+    std::weak_ptr<const RuleSet> rules;
+    bool trace = false;
+    std::unique_ptr<Evaluator> ev;
+  };
+  thread_local Kept kept;
+  const bool same = kept.ev && kept.trace == trace && !kept.rules.owner_before(rules) &&
+                    !rules.owner_before(kept.rules) && !kept.rules.expired();
+  if (!same) {
+    kept.ev = std::make_unique<Evaluator>(*rules, EvaluatorOptions{trace});
+    kept.rules = rules;
+    kept.trace = trace;
+  }
+  return *kept.ev;
+}
+
+}  // namespace
+
 std::unique_ptr<Decision> Engine::Determine(Transaction tx, Context context, std::optional<Date> date) const {
   auto d = std::make_unique<Decision>();
   d->tx = std::move(tx);
@@ -414,8 +440,7 @@ std::unique_ptr<Decision> Engine::Determine(Transaction tx, Context context, std
   DeriveSupplyChain(d.get());
   Prepare(d.get());
   DecideContent(d.get());
-  Evaluator ev(*rules_, EvaluatorOptions{options_.trace});
-  ev.Evaluate(d->input, d->licences, &d->det);
+  ThreadEvaluator(rules_, options_.trace).Evaluate(d->input, d->licences, &d->det);
   for (const auto& dv : d->supply_chain) {
     if (dv.content_decided || dv.us_origin) continue;
     std::string why;

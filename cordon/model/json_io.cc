@@ -479,6 +479,97 @@ class Reader {
 
 }  // namespace
 
+namespace {
+
+// nlohmann's own DOM builder (json_sax_dom_parser) with a watch for repeated keys: the same tree,
+// the same exceptions (parse_error rethrows what the parser made), for the same text.
+struct JsonTreeBuilder {
+  json root;
+  std::vector<json*> open;  // the arrays and objects being built, outermost first
+  // Per open object, the key whose value is being read (its node in the map, which stays put);
+  // a value after a nested one needs no restoring: the object's next key sets `element` again.
+  std::vector<const std::string*> keys;
+  json* element = nullptr;  // where the next value of the innermost object goes
+  std::string duplicate;    // the path of the first repeated key
+
+  template <typename V>
+  json* Put(V&& v) {
+    if (open.empty()) {
+      root = json(std::forward<V>(v));
+      return &root;
+    }
+    json& top = *open.back();
+    if (top.is_array()) {
+      auto& a = top.get_ref<json::array_t&>();
+      a.emplace_back(std::forward<V>(v));
+      return &a.back();
+    }
+    *element = json(std::forward<V>(v));
+    return element;
+  }
+  std::string PathOf() const {
+    std::string p;
+    size_t k = 0;
+    for (const json* j : open) {
+      if (j->is_array()) {
+        p += "[" + std::to_string(j->size() - 1) + "]";  // reached before its element was closed
+      } else {
+        const std::string& key = *keys[k++];
+        if (!key.empty()) p += (p.empty() ? "" : ".") + key;
+      }
+    }
+    return p;
+  }
+
+  bool null() { Put(nullptr); return true; }
+  bool boolean(bool v) { Put(v); return true; }
+  bool number_integer(json::number_integer_t v) { Put(v); return true; }
+  bool number_unsigned(json::number_unsigned_t v) { Put(v); return true; }
+  bool number_float(json::number_float_t v, const json::string_t&) { Put(v); return true; }
+  bool string(json::string_t& v) { Put(v); return true; }
+  bool binary(json::binary_t& v) { Put(std::move(v)); return true; }
+  bool start_object(std::size_t) {
+    open.push_back(Put(json::value_t::object));
+    keys.push_back(nullptr);
+    return true;
+  }
+  bool key(json::string_t& k) {
+    auto& o = open.back()->get_ref<json::object_t&>();
+    auto it = o.find(k);
+    if (it != o.end()) {
+      if (duplicate.empty()) {
+        keys.back() = &it->first;
+        duplicate = PathOf();
+      }
+      it->second = nullptr;  // the last value is kept, as the parser does
+    } else {
+      it = o.emplace(k, nullptr).first;
+    }
+    keys.back() = &it->first;
+    element = &it->second;
+    return true;
+  }
+  bool end_object() {
+    open.pop_back();
+    keys.pop_back();
+    return true;
+  }
+  bool start_array(std::size_t) {
+    open.push_back(Put(json::value_t::array));
+    return true;
+  }
+  bool end_array() {
+    open.pop_back();
+    return true;
+  }
+  template <typename Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception& ex) {
+    throw ex;
+  }
+};
+
+}  // namespace
+
 Result<json> ParseJsonText(std::string_view text, const std::string& source) {
   // The parser and the value recurse per level: refuse absurd nesting before it can exhaust the stack.
   constexpr int kMaxDepth = 200;
@@ -503,48 +594,14 @@ Result<json> ParseJsonText(std::string_view text, const std::string& source) {
     }
   }
   // JSON lets an object repeat a key and the parser keeps the last; in an order or a licence that
-  // hides one of two answers, so a repeated key is bad input. Frames track where the parser is.
-  struct Frame {
-    bool array = false;
-    size_t index = 0;
-    std::string key;
-    std::unordered_set<std::string> keys;
-  };
-  std::vector<Frame> frames;
-  std::string duplicate;
-  auto path_of = [&frames]() {
-    std::string p;
-    for (const Frame& f : frames) {
-      if (f.array) p += "[" + std::to_string(f.index) + "]";
-      else if (!f.key.empty()) p += (p.empty() ? "" : ".") + f.key;
-    }
-    return p;
-  };
-  auto watch = [&](int, json::parse_event_t event, json& parsed) {
-    switch (event) {
-      case json::parse_event_t::object_start: frames.push_back(Frame{}); break;
-      case json::parse_event_t::array_start: frames.push_back(Frame{true, 0, {}, {}}); break;
-      case json::parse_event_t::key: {
-        Frame& top = frames.back();
-        top.key = parsed.get<std::string>();
-        if (!top.keys.insert(top.key).second && duplicate.empty()) duplicate = path_of();
-        break;
-      }
-      case json::parse_event_t::object_end:
-      case json::parse_event_t::array_end:
-        frames.pop_back();
-        if (!frames.empty() && frames.back().array) ++frames.back().index;
-        break;
-      case json::parse_event_t::value:
-        if (!frames.empty() && frames.back().array) ++frames.back().index;
-        break;
-    }
-    return true;
-  };
+  // hides one of two answers, so a repeated key is bad input. The tree is built by a SAX handler of
+  // our own, which sees a repeated key as a key already in the object being built (one map look-up,
+  // nothing allocated) and knows where it is from the values being built.
+  JsonTreeBuilder builder;
   try {
-    json parsed = json::parse(text.begin(), text.end(), watch);
-    if (!duplicate.empty()) return InvalidArgument(source + ": " + duplicate + ": key repeated in the same object");
-    return parsed;
+    json::sax_parse(text.begin(), text.end(), &builder);
+    if (!builder.duplicate.empty()) return InvalidArgument(source + ": " + builder.duplicate + ": key repeated in the same object");
+    return std::move(builder.root);
   } catch (const json::parse_error& e) {
     // Convert the byte offset to line:column.
     size_t offset = e.byte > 0 ? e.byte - 1 : 0;

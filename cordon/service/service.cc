@@ -23,6 +23,7 @@
 #include "cordon/engine/trace.h"
 #include "cordon/lists/loader.h"
 #include "cordon/model/json_io.h"
+#include "cordon/model/json_text.h"
 #include "cordon/screening/good_guys.h"
 #include "cordon/screening/screening.h"
 #include "cordon/screening/screening_json.h"
@@ -109,56 +110,84 @@ std::string TokenLine(const std::string& token, Role role, const std::string& na
 
 namespace {
 
-// Why a text is refused, or nullptr. SQL: a statement separator, comment or tautology next to a
-// quote or SQL keyword; path traversal: a ".." segment, raw or percent-encoded.
+// The characters the refusal patterns are made of, as bits: letters (either case) and the
+// punctuation they use, whitespace as one. A pattern can only occur in a text that holds every one
+// of its bits, which rules out nearly every pattern for nearly every text at the cost of one table
+// look-up per byte.
+uint64_t CharClass(unsigned char c) {
+  static const std::array<uint64_t, 256> table = [] {
+    std::array<uint64_t, 256> t{};
+    for (int k = 0; k < 26; ++k) t['a' + k] = t['A' + k] = uint64_t{1} << k;
+    const std::string_view punct = "_'\";()*=./\\%-";
+    for (size_t k = 0; k < punct.size(); ++k) t[static_cast<unsigned char>(punct[k])] = uint64_t{1} << (26 + k);
+    for (unsigned char w : {' ', '\t', '\n', '\r'}) t[w] = uint64_t{1} << 40;
+    return t;
+  }();
+  return table[c];
+}
+
+struct RefusalPattern {
+  std::string_view text;
+  const char* why;
+  uint64_t classes = 0;  // CharClass of every character of text
+};
+
+// Path traversal first (a ".." segment, raw or percent-encoded), then SQL: statement keywords in
+// the order an injection writes them, and separators, comments and tautologies next to a quote.
+// The order is that in which a text is tried: the first pattern found says why it is refused.
+constexpr size_t kTraversalPatterns = 6;
+const std::vector<RefusalPattern>& RefusalPatterns() {
+  static const std::vector<RefusalPattern> patterns = [] {
+    std::vector<RefusalPattern> v;
+    for (const char* t : {"../", "..\\", "%2e%2e", "%2f..", "..%2f", "..%5c"}) v.push_back({t, "a path traversal"});
+    for (const char* t : {"drop table", "drop database", "union select", "union all select", "insert into", "delete from",
+                          "truncate table", "alter table", "waitfor delay", "select * from", "xp_cmdshell",
+                          "information_schema"})
+      v.push_back({t, "SQL"});
+    for (const char* t : {"' or ", "\" or ", "' and ", "\" and ", "'or'", "or 1=1", "or '1'='1", "'--", "' --", "\"--", "';",
+                          "' ;", "\";", "/*", "*/", "; drop ", ";drop ", "; delete", ";delete", "; update ", ";update ",
+                          "; select", ";select", "; insert", ";insert", "pg_sleep", "sleep(", "benchmark(", "exec(",
+                          "; shutdown", "; exec", "');", "\");"})
+      v.push_back({t, "SQL"});
+    for (auto& p : v) {
+      for (unsigned char c : p.text) p.classes |= CharClass(c);
+    }
+    return v;
+  }();
+  return patterns;
+}
+
+// Why a text is refused, or nullptr: control characters, a path traversal or SQL
+// (RefusalPatterns). One pass collects the text's CharClass bits; only the patterns whose bits
+// it all holds are looked for, so most fields (codes, dates, keys, plain names) try none.
 const char* Refusal(std::string_view s) {
-  // One pass classifies the text; most fields (codes, dates, plain names) stop here.
-  bool sql_chars = false, space = false, underscore = false, traversal_chars = false;
+  uint64_t classes = 0;
   for (unsigned char c : s) {
     if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f) return "control characters";
-    switch (c) {
-      case '\'': case '"': case ';': case '(': case '*': case '=': case '`': sql_chars = true; break;
-      case '-': case '/': case '#': sql_chars = true; traversal_chars = traversal_chars || c == '/'; break;
-      case ' ': case '\t': case '\n': case '\r': space = true; break;
-      case '_': underscore = true; break;
-      case '.': case '%': case '\\': traversal_chars = true; break;
-      default: break;
-    }
+    classes |= CharClass(c);
   }
-  if (!sql_chars && !space && !underscore && !traversal_chars) return nullptr;
-  // Lower-cased, whitespace runs as one space, in a buffer reused by the thread.
+  const auto& patterns = RefusalPatterns();
+  // ".." alone or as the last segment ("/..") is looked for too.
+  const uint64_t dot_slash = CharClass('.') | CharClass('/');
+  const bool dots = s == ".." || (classes & dot_slash) == dot_slash;
+  if (!dots && std::none_of(patterns.begin(), patterns.end(), [&](const RefusalPattern& p) { return (p.classes & ~classes) == 0; }))
+    return nullptr;
+  // Lower-cased (ASCII: every pattern is), whitespace runs as one space, in a buffer reused by the
+  // thread; it holds the same CharClass bits as the text.
   thread_local std::string f;
   f.clear();
   for (char ch : s) {
     const bool ws = ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r';
     if (ws && !f.empty() && f.back() == ' ') continue;
-    f += ws ? ' ' : static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+    f += ws ? ' ' : (ch >= 'A' && ch <= 'Z' ? static_cast<char>(ch - 'A' + 'a') : ch);
   }
-  auto has = [](const char* t) { return f.find(t) != std::string::npos; };
-  if (traversal_chars) {
-    for (const char* t : {"../", "..\\", "%2e%2e", "%2f..", "..%2f", "..%5c"}) {
-      if (has(t)) return "a path traversal";
-    }
-    if (f == ".." || (f.size() >= 3 && f.compare(f.size() - 3, 3, "/..") == 0)) return "a path traversal";
-  }
-  // SQL: statement keywords in the order an injection writes them, and separators, comments and
-  // tautologies next to a quote.
-  static const char* const kKeywords[] = {"drop table", "drop database", "union select", "union all select",
-                                          "insert into", "delete from", "truncate table", "alter table",
-                                          "waitfor delay", "select * from", "xp_cmdshell", "information_schema"};
-  static const char* const kShapes[] = {
-      "' or ", "\" or ", "' and ", "\" and ", "'or'", "or 1=1", "or '1'='1", "'--", "' --", "\"--", "';", "' ;",
-      "\";", "/*", "*/", "; drop ", ";drop ", "; delete", ";delete", "; update ", ";update ", "; select", ";select",
-      "; insert", ";insert", "pg_sleep", "sleep(", "benchmark(", "exec(", "; shutdown", "; exec", "');", "\");"};
-  if (space || underscore) {
-    for (const char* t : kKeywords) {
-      if (has(t)) return "SQL";
-    }
-  }
-  if (sql_chars || underscore) {
-    for (const char* t : kShapes) {
-      if (has(t)) return "SQL";
-    }
+  const std::string_view text = f;
+  for (size_t i = 0; i < patterns.size(); ++i) {
+    const RefusalPattern& p = patterns[i];
+    // After the traversal patterns: ".." alone or as the last segment.
+    if (i == kTraversalPatterns && (text == ".." || (text.size() >= 3 && text.substr(text.size() - 3) == "/..")))
+      return "a path traversal";
+    if ((p.classes & ~classes) == 0 && text.find(p.text) != std::string_view::npos) return p.why;
   }
   return nullptr;
 }
@@ -771,6 +800,58 @@ void Service::Impl::Check(const httplib::Request& req, httplib::Response& res) {
   ReplyText(res, std::move(text));
 }
 
+namespace {
+
+// The text of screening::ScreenResultJson(...) with "country" last, dumped: the same bytes
+// (service_ServiceTest.ScreenTextIsTheDumpOfScreenResultJson), written straight into one string
+// without the ordered JSON tree, which cost as much as a sixth of an uncached /screen.
+std::string ScreenAnswerText(const std::string& query, const screening::ScreeningOptions& o,
+                             const std::vector<screening::Match>& matches,
+                             const std::vector<screening::MatchReview>& reviews) {
+  std::string t;
+  t.reserve(64 + matches.size() * 256);
+  t += "{\"query\":";
+  AppendJsonString(t, query);
+  t += ",\"threshold\":";
+  AppendJsonNumber(t, o.threshold);
+  t += ",\"matches\":[";
+  for (size_t k = 0; k < matches.size(); ++k) {
+    const screening::Match& m = matches[k];
+    if (k) t += ',';
+    t += "{\"list\":";
+    AppendJsonString(t, m.list);
+    t += ",\"entity\":";
+    AppendJsonString(t, m.entity);
+    t += ",\"name\":";
+    AppendJsonString(t, m.name);
+    t += ",\"matched_name\":";
+    AppendJsonString(t, m.matched_name);
+    t += ",\"matched_on\":";
+    AppendJsonString(t, screening::MatchedOnName(m.matched_on));
+    t += ",\"score\":";
+    AppendJsonNumber(t, std::round(m.score * 10000.0) / 10000.0);
+    t += ",\"why\":";
+    AppendJsonString(t, m.why);
+    if (k < reviews.size() && !reviews[k].status.empty()) {
+      t += ",\"review\":{\"status\":";
+      AppendJsonString(t, reviews[k].status);
+      t += ",\"note\":";
+      AppendJsonString(t, reviews[k].note);
+      t += '}';
+    }
+    t += '}';
+  }
+  t += ']';
+  if (!o.country.empty()) {
+    t += ",\"country\":";
+    AppendJsonString(t, o.country);
+  }
+  t += '}';
+  return t;
+}
+
+}  // namespace
+
 void Service::Impl::Screen(const httplib::Request& req, httplib::Response& res) {
   const json body = Body(req);
   if (!body.is_object()) Fail(400, "body: expected an object {name, country?, lists?, threshold?}");
@@ -827,9 +908,7 @@ void Service::Impl::Screen(const httplib::Request& req, httplib::Response& res) 
     reviews.reserve(matches.size());
     for (const auto& m : matches) reviews.push_back(screening::ReviewOf(good_guys.get(), *index, name, m));
   }
-  auto out = screening::ScreenResultJson(name, o.threshold, matches, reviews);
-  if (!o.country.empty()) out["country"] = o.country;
-  std::string text = out.dump();
+  std::string text = ScreenAnswerText(name, o, matches, reviews);
   {
     std::lock_guard<std::mutex> l(shard.mu);
     if (shard.index != index || shard.answers.size() >= kScreenCacheSize) {

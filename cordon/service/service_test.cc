@@ -213,6 +213,35 @@ TEST_F(ServiceTest, ScreenAnswersRankedHitsWithWhy) {
   EXPECT_EQ(Post("/screen", R"({"country": "CN"})")->status, 400);
 }
 
+// /screen writes its answer straight into text: the bytes of ScreenResultJson(...).dump() (with
+// "country" last when asked), escapes and all, with and without a country.
+TEST_F(ServiceTest, ScreenTextIsTheDumpOfScreenResultJson) {
+  auto loaded = lists::LoadListFile((*dir_ / "list_v1.csv").string());
+  ASSERT_TRUE(loaded.ok()) << loaded.status().message();
+  auto index = screening::ScreeningIndex::Build(loaded->snapshot.entities);
+  ASSERT_TRUE(index.ok());
+  for (const std::string name : {"Sinobright Import Export Co", "Sinobright \"Import\" \\ Export Co \u00fc", "Nobody At All"}) {
+    for (const std::string country : {"", "CN"}) {
+      screening::ScreeningOptions so;
+      so.threshold = 0.8;
+      so.country = country;
+      auto expected = screening::ScreenResultJson(name, 0.8, (*index)->Screen(name, so));
+      json body{{"name", name}, {"threshold", 0.8}};
+      if (!country.empty()) {
+        expected["country"] = country;
+        body["country"] = country;
+      }
+      auto r = Post("/screen?nocache=1", body.dump());
+      ASSERT_TRUE(r);
+      ASSERT_EQ(r->status, 200) << r->body;
+      EXPECT_EQ(r->body, expected.dump()) << name << " " << country;
+      if (name == "Sinobright Import Export Co") {
+        EXPECT_NE(r->body.find("\"matches\":[{"), std::string::npos) << r->body;
+      }
+    }
+  }
+}
+
 // With --good-guys, /screen marks the hits a reviewer accepted as false positives, in the bytes
 // `cordon screen --good-guys` builds its JSON from; /check applies them as `cordon check` does.
 TEST_F(ServiceTest, ScreenAndCheckApplyGoodGuysAsTheCommandLineDoes) {
