@@ -1,6 +1,7 @@
 #include "cordon/screening/internal/name_table.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdio>
 #include <unordered_map>
@@ -9,21 +10,28 @@
 
 namespace cordon::screening::internal {
 
-int CharBit(char c) {
-  if (c >= 'a' && c <= 'z') return c - 'a';
-  if (c >= '0' && c <= '9') return 26 + (c - '0');
-  if (c == ' ') return 36;
-  return -1;
-}
+namespace {
+
+// CharBit as a table (Features runs over every key of an index build).
+constexpr std::array<int8_t, 256> kCharBit = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = static_cast<int8_t>(c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + (c - '0') : c == ' ' ? 36 : -1);
+  return t;
+}();
+
+}  // namespace
+
+int CharBit(char c) { return kCharBit[static_cast<unsigned char>(c)]; }
 
 KeyFeatures Features(std::string_view key) {
   KeyFeatures f;
   f.len = static_cast<uint32_t>(key.size());
   for (char c : key) {
-    int b = CharBit(c);
+    const int b = kCharBit[static_cast<unsigned char>(c)];
     if (b < 0) continue;
-    uint64_t bit = uint64_t{1} << b;
-    if (f.m1 & bit) f.m2 |= bit;
+    const uint64_t bit = uint64_t{1} << b;
+    f.m2 |= f.m1 & bit;
     f.m1 |= bit;
   }
   for (size_t i = 0; i < 4 && i < key.size(); ++i)
