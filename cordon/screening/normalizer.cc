@@ -115,6 +115,7 @@ Status Normalizer::LoadLegalForms(std::string_view text) {
 
 std::vector<std::string> Normalizer::Tokens(std::string_view name) const {
   std::vector<std::string> out;
+  out.reserve(8);  // one allocation for most names
   if (IsAscii(name)) {
     AsciiTokens(name, &out);
     return out;
@@ -147,7 +148,9 @@ std::vector<std::string> Normalizer::Tokens(std::string_view name) const {
 NormalizedName Normalizer::Normalize(std::string_view name) const {
   std::vector<std::string> toks = Tokens(name);
   NormalizedName out;
-  size_t i = 0;
+  // The strong tokens are compacted in place in `toks`, which then becomes
+  // out.strong (no second vector: index builds normalise every name).
+  size_t i = 0, kept = 0;
   while (i < toks.size()) {
     bool matched = false;
     auto first = first_tokens_.find(toks[i]);
@@ -163,8 +166,13 @@ NormalizedName Normalizer::Normalize(std::string_view name) const {
         break;
       }
     }
-    if (!matched) out.strong.push_back(std::move(toks[i++]));
+    if (!matched) {
+      if (kept != i) toks[kept] = std::move(toks[i]);
+      ++kept, ++i;
+    }
   }
+  toks.resize(kept);
+  out.strong = std::move(toks);
   // A name made only of legal forms ("Company Limited") is compared in full.
   if (out.strong.empty()) std::swap(out.strong, out.weak);
   return out;

@@ -155,16 +155,23 @@ void JapaneseForms(const std::u32string& han, size_t cap, std::vector<std::strin
 
 }  // namespace
 
-std::string ConsonantSkeleton(std::string_view key, bool vav_as_v) {
-  std::string s;
+void AppendConsonantSkeleton(std::string_view key, bool vav_as_v, std::string* out) {
+  bool any = false;
+  char last = 0;
   for (char c : key) {
     if (vav_as_v && c == 'w') c = 'v';
     if (c == 'q' || c == 'c') c = 'k';
     if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'h' || c == 'w' || c == ' ')
       continue;
-    if (!s.empty() && s.back() == c) continue;
-    s += c;
+    if (any && last == c) continue;
+    out->push_back(c);
+    any = true, last = c;
   }
+}
+
+std::string ConsonantSkeleton(std::string_view key, bool vav_as_v) {
+  std::string s;
+  AppendConsonantSkeleton(key, vav_as_v, &s);
   return s;
 }
 
