@@ -228,11 +228,13 @@ void BuildTree(ScreeningIndex::Family& f, Order* order, uint32_t id, uint32_t b,
     children = split, count = n;
   }
   const auto first_child = static_cast<uint32_t>(f.nodes.size());
+  uint32_t children_count = static_cast<uint32_t>(count);
   if (count == 1) {
     // Names no bit splits (equal masks, at least in the sample): sorted, then
     // leaves of kLeaf.
     std::sort(order + b, order + e);
-    f.nodes.resize(f.nodes.size() + (e - b + kLeaf - 1) / kLeaf);
+    children_count = (e - b + kLeaf - 1) / kLeaf;
+    f.nodes.resize(f.nodes.size() + children_count);
     for (uint32_t p = b, c = first_child; p < e; p += kLeaf, ++c) {
       Node leaf{0, 0, ~uint64_t{0}, ~uint64_t{0}, p, std::min(e, p + kLeaf), node.first, true};
       FillLeaf(f, order, leaf);
@@ -248,7 +250,7 @@ void BuildTree(ScreeningIndex::Family& f, Order* order, uint32_t id, uint32_t b,
     }
   }
   node.begin = first_child;
-  node.end = static_cast<uint32_t>(f.nodes.size());
+  node.end = first_child + children_count;  // the subtrees' own nodes follow
   node.leaf = false;
   f.nodes[id] = node;
 }
