@@ -159,7 +159,7 @@ constexpr std::array<uint64_t, 256> kSpread = [] {
 // point, or b when no bit splits them (equal masks are never separated). A
 // bit chosen for the names at hand beats one global bit order: character
 // occurrences are strongly correlated (syllables, common words).
-uint32_t Split(Order* order, uint32_t b, uint32_t e) {
+uint32_t Split(Order* order, Order* tmp, uint32_t b, uint32_t e) {
   // Byte counters, 8 per word: m1's 37 bits in words 0-4, m2's in 5-9 (fewer
   // than 64 samples, so no byte overflows).
   uint64_t lanes[10] = {};
@@ -180,11 +180,22 @@ uint32_t Split(Order* order, uint32_t b, uint32_t e) {
       if (count > 0 && count < sampled && gap < best_gap) best_level = level, best_bit = c, best_gap = gap;
     }
   if (best_level < 0) return b;
+  // A stable partition without branches (which way a name goes is a coin
+  // toss, and std::partition's mispredictions were most of the build's tree
+  // time): every name is written to both sides, the names with the bit go to
+  // `tmp` and are copied back after the others.
   const uint64_t bit = uint64_t{1} << best_bit;
-  Order* mid = best_level == 0 ? std::partition(order + b, order + e, [&](const Order& o) { return (o.m1 & bit) == 0; })
-                               : std::partition(order + b, order + e, [&](const Order& o) { return (o.m2 & bit) == 0; });
-  const auto m = static_cast<uint32_t>(mid - order);
-  return m == e ? b : m;
+  uint32_t left = b, right = 0;
+  for (uint32_t p = b; p < e; ++p) {
+    const Order o = order[p];
+    const uint32_t has = ((best_level == 0 ? o.m1 : o.m2) & bit) != 0;
+    order[left] = o;
+    tmp[right] = o;
+    left += 1 - has;
+    right += has;
+  }
+  std::copy(tmp, tmp + right, order + left);
+  return left == e ? b : left;
 }
 
 // Writes the names of `leaf` (sorted) to their scan positions and its masks.
@@ -200,7 +211,7 @@ void FillLeaf(ScreeningIndex::Family& f, const Order* order, ScreeningIndex::Fam
 // Fills node `id` with the tree over order[b, e): a leaf when at most kLeaf
 // names; otherwise split twice (up to four children, each its own subtree),
 // or, when no bit splits the names, sorted and cut into leaves.
-void BuildTree(ScreeningIndex::Family& f, Order* order, uint32_t id, uint32_t b, uint32_t e) {
+void BuildTree(ScreeningIndex::Family& f, Order* order, Order* tmp, uint32_t id, uint32_t b, uint32_t e) {
   using Node = ScreeningIndex::Family::Node;
   Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first(), true};
   if (e - b <= kLeaf) {
@@ -217,7 +228,7 @@ void BuildTree(ScreeningIndex::Family& f, Order* order, uint32_t id, uint32_t b,
     size_t n = 0;
     for (size_t c = 0; c < count; ++c) {
       const auto [cb, ce] = children[c];
-      const uint32_t m = ce - cb > kLeaf ? Split(order, cb, ce) : cb;
+      const uint32_t m = ce - cb > kLeaf ? Split(order, tmp, cb, ce) : cb;
       if (m == cb) {
         split[n++] = {cb, ce};
       } else {
@@ -244,7 +255,7 @@ void BuildTree(ScreeningIndex::Family& f, Order* order, uint32_t id, uint32_t b,
   } else {
     f.nodes.resize(f.nodes.size() + count);
     for (uint32_t c = 0; c < count; ++c) {
-      BuildTree(f, order, first_child + c, children[c].first, children[c].second);
+      BuildTree(f, order, tmp, first_child + c, children[c].first, children[c].second);
       const Node& child = f.nodes[first_child + c];
       node.any1 |= child.any1, node.any2 |= child.any2, node.all1 &= child.all1, node.all2 &= child.all2;
     }
@@ -294,7 +305,11 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
   }
   HugeVector<Order>& sorted = scratch.sorted;
   sorted.resize(n);
-  for (uint32_t p = 0; p < n; ++p) sorted[p] = order[placed[p]];
+  constexpr uint32_t kAhead = 16;  // the gather is a cache miss per name without it
+  for (uint32_t p = 0; p < n; ++p) {
+    if (p + kAhead < n) __builtin_prefetch(&order[placed[p + kAhead]]);
+    sorted[p] = order[placed[p]];
+  }
   f->bucket_start.assign(max_len + 2, 0);
   for (uint32_t len = 0; len <= max_len; ++len) f->bucket_start[len + 1] = start[size_t{len + 1} * 256];
   f->bits.resize(n);
@@ -312,7 +327,7 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
       const auto root = static_cast<uint32_t>(f->nodes.size());
       f->nodes.emplace_back();
       f->roots.push_back(root);
-      BuildTree(*f, sorted.data(), root, b, e);
+      BuildTree(*f, sorted.data(), order.data(), root, b, e);  // `order` is free now: Split's buffer
     }
   }
   f->bucket_roots[max_len + 1] = static_cast<uint32_t>(f->roots.size());

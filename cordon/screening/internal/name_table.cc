@@ -130,9 +130,15 @@ struct NameTable::Builder {
 
 NameTable::NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer)
     : entities_(std::move(entities)), normalizer_(std::move(normalizer)) {
-  size_t names = 0;
-  for (const auto& e : entities_) names += 1 + e.aliases.size();
+  size_t names = 0, chars = 0;
+  for (const auto& e : entities_) {
+    names += 1 + e.aliases.size(), chars += e.name.size();
+    for (const auto& a : e.aliases) chars += a.size();
+  }
   refs_.reserve(names), joined_.reserve(names), set_.reserve(names), skeleton_.reserve(names), weak_id_.reserve(names);
+  // Joined + set + skeleton keys take about 2.5 bytes per byte of text (the
+  // arena grew by doubling and copying before).
+  arena_.reserve(chars * 5 / 2);
   Builder b;
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const lists::ListEntity& ent = entities_[e];
