@@ -1,6 +1,7 @@
 #include "cordon/screening/normalizer.h"
 
 #include <algorithm>
+#include <array>
 
 #include <unicode/translit.h>
 #include <unicode/unistr.h>
@@ -21,21 +22,40 @@ std::string Trim(std::string_view s) {
   return b == std::string_view::npos ? "" : std::string(s.substr(b, e - b + 1));
 }
 
-void AsciiTokens(std::string_view s, std::vector<std::string>* out) {
-  std::string cur;
-  for (char ch : s) {
-    unsigned char c = static_cast<unsigned char>(ch);
-    if (c >= 'A' && c <= 'Z') c = c - 'A' + 'a';
-    if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) {
-      cur.push_back(static_cast<char>(c));
-    } else if (c == '\'' || c == 0x60) {
-      // Apostrophes join: "Qa'ida" = "Qaida", "O'Brien" = "OBrien".
-    } else if (!cur.empty()) {
-      out->push_back(std::move(cur));
-      cur.clear();
-    }
+// Per byte: 0 separates tokens, 1 is dropped (apostrophes join: "Qa'ida" =
+// "Qaida", "O'Brien" = "OBrien"), otherwise the lower-case letter or digit.
+constexpr std::array<char, 256> kTokenByte = [] {
+  std::array<char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    if (c >= 'A' && c <= 'Z') t[c] = static_cast<char>(c - 'A' + 'a');
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) t[c] = static_cast<char>(c);
+    else if (c == '\'' || c == 0x60) t[c] = 1;
   }
-  if (!cur.empty()) out->push_back(std::move(cur));
+  return t;
+}();
+
+// The tokens of ASCII text: each maximal run of letters, digits and
+// apostrophes with at least one letter or digit, lower-cased, apostrophes
+// dropped; every other byte separates.
+void AsciiTokens(std::string_view s, std::vector<std::string>* out) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    while (i < n && kTokenByte[static_cast<unsigned char>(s[i])] == 0) ++i;
+    size_t e = i, kept = 0;
+    for (; e < n; ++e) {
+      const char c = kTokenByte[static_cast<unsigned char>(s[e])];
+      if (c == 0) break;
+      kept += c != 1;
+    }
+    if (kept > 0) {
+      std::string& t = out->emplace_back(kept, '\0');
+      size_t k = 0;
+      for (size_t p = i; p < e; ++p)
+        if (const char c = kTokenByte[static_cast<unsigned char>(s[p])]; c != 1) t[k++] = c;
+    }
+    i = e;
+  }
 }
 
 bool IsAscii(std::string_view s) {
@@ -108,6 +128,7 @@ Status Normalizer::LoadLegalForms(std::string_view text) {
       max_form_tokens_ = std::max(max_form_tokens_, sp.size());
       size_t& longest = first_tokens_[sp[0]];
       longest = std::max(longest, sp.size());
+      first_token_shapes_[static_cast<unsigned char>(sp[0][0])] |= uint32_t{1} << std::min<size_t>(sp[0].size(), 31);
     }
   }
   return Status::Ok();
@@ -115,6 +136,7 @@ Status Normalizer::LoadLegalForms(std::string_view text) {
 
 std::vector<std::string> Normalizer::Tokens(std::string_view name) const {
   std::vector<std::string> out;
+  out.reserve(8);  // one allocation for most names
   if (IsAscii(name)) {
     AsciiTokens(name, &out);
     return out;
@@ -147,24 +169,34 @@ std::vector<std::string> Normalizer::Tokens(std::string_view name) const {
 NormalizedName Normalizer::Normalize(std::string_view name) const {
   std::vector<std::string> toks = Tokens(name);
   NormalizedName out;
-  size_t i = 0;
+  // The strong tokens are compacted in place in `toks`, which then becomes
+  // out.strong (no second vector: index builds normalise every name).
+  size_t i = 0, kept = 0;
   while (i < toks.size()) {
     bool matched = false;
-    auto first = first_tokens_.find(toks[i]);
+    const std::string& tok = toks[i];
+    const bool may_start_form =
+        first_token_shapes_[static_cast<unsigned char>(tok[0])] >> std::min<size_t>(tok.size(), 31) & 1;
+    auto first = may_start_form ? first_tokens_.find(tok) : first_tokens_.end();
     size_t longest = first == first_tokens_.end() ? 0 : std::min(first->second, toks.size() - i);
     for (size_t len = longest; len >= 1; --len) {
       std::string key = toks[i];
       for (size_t k = 1; k < len; ++k) key += " " + toks[i + k];
       auto it = forms_.find(key);
       if (it != forms_.end()) {
-        for (const auto& t : it->second) out.weak.push_back(t);
+        for (const auto& w : it->second) out.weak.push_back(w);
         i += len;
         matched = true;
         break;
       }
     }
-    if (!matched) out.strong.push_back(std::move(toks[i++]));
+    if (!matched) {
+      if (kept != i) toks[kept] = std::move(toks[i]);
+      ++kept, ++i;
+    }
   }
+  toks.resize(kept);
+  out.strong = std::move(toks);
   // A name made only of legal forms ("Company Limited") is compared in full.
   if (out.strong.empty()) std::swap(out.strong, out.weak);
   return out;

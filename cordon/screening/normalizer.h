@@ -53,6 +53,9 @@ class Normalizer {
   // Legal form (tokens joined by ' ') -> canonical tokens.
   std::unordered_map<std::string, std::vector<std::string>> forms_;
   std::unordered_map<std::string, size_t> first_tokens_;  // first token of a form -> longest form
+  // Bit min(length, 31) of [first byte]: some form's first token has that
+  // first byte and length (most tokens need no hash lookup).
+  uint32_t first_token_shapes_[256] = {};
   size_t max_form_tokens_ = 1;
 };
 

@@ -6,6 +6,7 @@
 #include <climits>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <new>
 #include <numeric>
 
@@ -109,12 +110,15 @@ constexpr uint32_t kLeaf = 8;    // names per leaf at most
 constexpr uint64_t kMaskBits = (uint64_t{1} << kChars) - 1;
 static_assert(kChars <= 40);
 
-// A name in the build's ordering.
+// A name in the build's ordering: everything the tree needs, so building it
+// reads no other array (reading the features by name id was a cache miss per
+// name and 28 % of the tree's time).
 struct Order {
   uint64_t m1, m2;
-  uint64_t hash;  // of the key: identical keys end up adjacent (see BuildTree)
+  uint64_t hash;    // of the key: identical keys end up adjacent (see BuildTree)
   uint32_t i;
-  uint8_t first;  // the key's first byte
+  uint32_t first4;  // the key's first four bytes
+  uint8_t first() const { return static_cast<uint8_t>(first4 & 0xff); }
   // Within a leaf: by masks, then key hash (identical keys adjacent, so the
   // scorer can reuse a score; it compares the keys themselves, a collision
   // only costs reuses), then indexing order.
@@ -122,141 +126,222 @@ struct Order {
     return m1 != o.m1 ? m1 < o.m1 : m2 != o.m2 ? m2 < o.m2 : hash != o.hash ? hash < o.hash : i < o.i;
   }
 };
+static_assert(sizeof(Order) == 32);
+
+// A cheap hash of a key (only equal keys must hash equal; see Order).
+uint64_t KeyHash(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ULL * (s.size() + 1);
+  size_t k = 0;
+  for (; k + 8 <= s.size(); k += 8) {
+    uint64_t w;
+    std::memcpy(&w, s.data() + k, 8);
+    h = (h ^ w) * 0xbf58476d1ce4e5b9ULL;
+    h ^= h >> 31;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, s.data() + k, s.size() - k);
+  h = (h ^ w) * 0x94d049bb133111ebULL;
+  return h ^ (h >> 29);
+}
+
+// kSpread[b]: the 8 bits of b, one per byte (bit j -> byte j). Counting the
+// bits of many masks adds 8 counters per addition (Split).
+constexpr std::array<uint64_t, 256> kSpread = [] {
+  std::array<uint64_t, 256> t{};
+  for (int b = 0; b < 256; ++b)
+    for (int j = 0; j < 8; ++j)
+      if (b >> j & 1) t[b] |= uint64_t{1} << (8 * j);
+  return t;
+}();
 
 // Splits order[b, e) in two on the mask bit (m1 or m2) held by closest to half
-// of its names (counted on a sample) and returns the split point, or b when
-// no bit splits them (equal masks are never separated). A bit chosen for the
-// names at hand beats one global bit order: character occurrences are
-// strongly correlated (syllables, common words).
-uint32_t Split(Order* order, uint32_t b, uint32_t e) {
-  int count[2][kChars] = {};
+// of its names (counted on a sample of 32 to 63) and returns the split
+// point, or b when no bit splits them (equal masks are never separated). A
+// bit chosen for the names at hand beats one global bit order: character
+// occurrences are strongly correlated (syllables, common words).
+uint32_t Split(Order* order, Order* tmp, uint32_t b, uint32_t e) {
+  // Byte counters, 8 per word: m1's 37 bits in words 0-4, m2's in 5-9 (fewer
+  // than 64 samples, so no byte overflows).
+  uint64_t lanes[10] = {};
   const uint32_t step = std::max<uint32_t>(1, (e - b) / 32);
   int sampled = 0;
   for (uint32_t p = b; p < e; p += step, ++sampled) {
-    for (uint64_t m = order[p].m1; m; m &= m - 1) ++count[0][std::countr_zero(m)];
-    for (uint64_t m = order[p].m2; m; m &= m - 1) ++count[1][std::countr_zero(m)];
+    const uint64_t m1 = order[p].m1, m2 = order[p].m2;
+    for (int w = 0; w < 5; ++w) {
+      lanes[w] += kSpread[(m1 >> (8 * w)) & 0xff];
+      lanes[5 + w] += kSpread[(m2 >> (8 * w)) & 0xff];
+    }
   }
   int best_level = -1, best_bit = 0, best_gap = INT_MAX;
   for (int level = 0; level < 2; ++level)
     for (int c = 0; c < kChars; ++c) {
-      const int gap = std::abs(2 * count[level][c] - sampled);
-      if (count[level][c] > 0 && count[level][c] < sampled && gap < best_gap)
-        best_level = level, best_bit = c, best_gap = gap;
+      const int count = static_cast<int>((lanes[5 * level + c / 8] >> (8 * (c % 8))) & 0xff);
+      const int gap = std::abs(2 * count - sampled);
+      if (count > 0 && count < sampled && gap < best_gap) best_level = level, best_bit = c, best_gap = gap;
     }
   if (best_level < 0) return b;
+  // A stable partition without branches (which way a name goes is a coin
+  // toss, and std::partition's mispredictions were most of the build's tree
+  // time): every name is written to both sides, the names with the bit go to
+  // `tmp` and are copied back after the others.
   const uint64_t bit = uint64_t{1} << best_bit;
-  Order* mid = std::partition(order + b, order + e,
-                              [&](const Order& o) { return ((best_level == 0 ? o.m1 : o.m2) & bit) == 0; });
-  const auto m = static_cast<uint32_t>(mid - order);
-  return m == e ? b : m;
+  uint32_t left = b, right = 0;
+  for (uint32_t p = b; p < e; ++p) {
+    const Order o = order[p];
+    const uint32_t has = ((best_level == 0 ? o.m1 : o.m2) & bit) != 0;
+    order[left] = o;
+    tmp[right] = o;
+    left += 1 - has;
+    right += has;
+  }
+  std::copy(tmp, tmp + right, order + left);
+  return left == e ? b : left;
+}
+
+// Writes the names of `leaf` (sorted) to their scan positions and its masks.
+void FillLeaf(ScreeningIndex::Family& f, const Order* order, ScreeningIndex::Family::Node& leaf) {
+  for (uint32_t p = leaf.begin; p < leaf.end; ++p) {
+    const Order& o = order[p];
+    f.bits[p] = {o.m1 | uint64_t{o.first4 & 0xffffff} << 40, o.m2 | uint64_t{o.first4 >> 24} << 40};
+    f.name[p] = o.i;
+    leaf.any1 |= o.m1, leaf.any2 |= o.m2, leaf.all1 &= o.m1, leaf.all2 &= o.m2;
+  }
 }
 
 // Fills node `id` with the tree over order[b, e): a leaf when at most kLeaf
 // names; otherwise split twice (up to four children, each its own subtree),
 // or, when no bit splits the names, sorted and cut into leaves.
-void BuildTree(ScreeningIndex::Family& f, std::vector<Order>& order, const std::vector<KeyFeatures>& feats,
-               uint32_t id, uint32_t b, uint32_t e) {
+void BuildTree(ScreeningIndex::Family& f, Order* order, Order* tmp, uint32_t id, uint32_t b, uint32_t e) {
   using Node = ScreeningIndex::Family::Node;
-  Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first, true};
+  Node node{0, 0, ~uint64_t{0}, ~uint64_t{0}, b, e, order[b].first(), true};
   if (e - b <= kLeaf) {
-    std::sort(order.begin() + b, order.begin() + e);  // identical keys adjacent
-    for (uint32_t p = b; p < e; ++p) {
-      const uint32_t i = order[p].i;
-      const KeyFeatures& k = feats[i];
-      f.bits[p] = {k.m1 | uint64_t{k.first4 & 0xffffff} << 40, k.m2 | uint64_t{k.first4 >> 24} << 40};
-      f.name[p] = i;
-      node.any1 |= k.m1, node.any2 |= k.m2, node.all1 &= k.m1, node.all2 &= k.m2;
-    }
+    std::sort(order + b, order + e);  // identical keys adjacent
+    FillLeaf(f, order, node);
     f.nodes[id] = node;
     return;
   }
-  std::vector<std::pair<uint32_t, uint32_t>> children{{b, e}};
+  std::array<std::pair<uint32_t, uint32_t>, 4> children;
+  size_t count = 1;
+  children[0] = {b, e};
   for (int round = 0; round < 2; ++round) {
-    std::vector<std::pair<uint32_t, uint32_t>> split;
-    for (const auto& [cb, ce] : children) {
-      const uint32_t m = ce - cb > kLeaf ? Split(order.data(), cb, ce) : cb;
+    std::array<std::pair<uint32_t, uint32_t>, 4> split;
+    size_t n = 0;
+    for (size_t c = 0; c < count; ++c) {
+      const auto [cb, ce] = children[c];
+      const uint32_t m = ce - cb > kLeaf ? Split(order, tmp, cb, ce) : cb;
       if (m == cb) {
-        split.emplace_back(cb, ce);
+        split[n++] = {cb, ce};
       } else {
-        split.emplace_back(cb, m);
-        split.emplace_back(m, ce);
+        split[n++] = {cb, m};
+        split[n++] = {m, ce};
       }
     }
-    children = std::move(split);
-  }
-  if (children.size() == 1) {
-    // Names no bit splits (equal masks): sorted, then leaves of kLeaf.
-    std::sort(order.begin() + b, order.begin() + e);
-    children.clear();
-    for (uint32_t p = b; p < e; p += kLeaf) children.emplace_back(p, std::min(e, p + kLeaf));
+    children = split, count = n;
   }
   const auto first_child = static_cast<uint32_t>(f.nodes.size());
-  f.nodes.resize(f.nodes.size() + children.size());
-  for (uint32_t c = 0; c < children.size(); ++c) {
-    BuildTree(f, order, feats, first_child + c, children[c].first, children[c].second);
-    const Node& child = f.nodes[first_child + c];
-    node.any1 |= child.any1, node.any2 |= child.any2, node.all1 &= child.all1, node.all2 &= child.all2;
+  uint32_t children_count = static_cast<uint32_t>(count);
+  if (count == 1) {
+    // Names no bit splits (equal masks, at least in the sample): sorted, then
+    // leaves of kLeaf.
+    std::sort(order + b, order + e);
+    children_count = (e - b + kLeaf - 1) / kLeaf;
+    f.nodes.resize(f.nodes.size() + children_count);
+    for (uint32_t p = b, c = first_child; p < e; p += kLeaf, ++c) {
+      Node leaf{0, 0, ~uint64_t{0}, ~uint64_t{0}, p, std::min(e, p + kLeaf), node.first, true};
+      FillLeaf(f, order, leaf);
+      f.nodes[c] = leaf;
+      node.any1 |= leaf.any1, node.any2 |= leaf.any2, node.all1 &= leaf.all1, node.all2 &= leaf.all2;
+    }
+  } else {
+    f.nodes.resize(f.nodes.size() + count);
+    for (uint32_t c = 0; c < count; ++c) {
+      BuildTree(f, order, tmp, first_child + c, children[c].first, children[c].second);
+      const Node& child = f.nodes[first_child + c];
+      node.any1 |= child.any1, node.any2 |= child.any2, node.all1 &= child.all1, node.all2 &= child.all2;
+    }
   }
   node.begin = first_child;
-  node.end = first_child + static_cast<uint32_t>(children.size());
+  node.end = first_child + children_count;  // the subtrees' own nodes follow
   node.leaf = false;
   f.nodes[id] = node;
 }
 
-std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind) {
+// Temporary arrays of a build, reused by the three families.
+struct BuildScratch {
+  HugeVector<Order> order, sorted;
+  HugeVector<uint32_t> ids;  // 2 per name
+  std::vector<uint32_t> start;
+};
+
+std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind kind, BuildScratch& scratch) {
   auto f = std::make_unique<ScreeningIndex::Family>();
-  const size_t n = t.size();
-  std::vector<KeyFeatures> feats(n);
-  size_t max_len = 0;
+  const auto n = static_cast<uint32_t>(t.size());
+  // Counting sort by (key length, first byte), keeping the indexing order
+  // (no comparison sort): count, then place the name ids, then gather the
+  // records in that order.
+  HugeVector<Order>& order = scratch.order;
+  order.resize(n);
+  scratch.ids.resize(2 * size_t{n});
+  uint32_t* const bucket_of = scratch.ids.data();  // per name: len * 256 + first byte
+  uint32_t* const placed = scratch.ids.data() + n;  // name ids in bucket order; later positions by name
+  std::vector<uint32_t>& start = scratch.start;
+  start.assign(256 + 1, 0);
+  uint32_t max_len = 0;
   for (uint32_t i = 0; i < n; ++i) {
-    feats[i] = internal::Features(t.key(i, kind));
-    max_len = std::max<size_t>(max_len, feats[i].len);
+    const std::string_view key = t.key(i, kind);
+    const KeyFeatures k = internal::Features(key);
+    order[i] = {k.m1, k.m2, KeyHash(key), i, k.first4};
+    if (k.len > max_len) {
+      max_len = k.len;
+      start.resize(size_t{max_len + 1} * 256 + 1, 0);
+    }
+    bucket_of[i] = k.len * 256 + (k.first4 & 0xff);
+    ++start[bucket_of[i] + 1];
   }
-  // Counting sort by length keeps the indexing order within a length.
+  std::partial_sum(start.begin(), start.end(), start.begin());
+  {
+    std::vector<uint32_t> pos(start.begin(), start.end() - 1);
+    for (uint32_t i = 0; i < n; ++i) placed[pos[bucket_of[i]]++] = i;
+  }
+  HugeVector<Order>& sorted = scratch.sorted;
+  sorted.resize(n);
+  constexpr uint32_t kAhead = 16;  // the gather is a cache miss per name without it
+  for (uint32_t p = 0; p < n; ++p) {
+    if (p + kAhead < n) __builtin_prefetch(&order[placed[p + kAhead]]);
+    sorted[p] = order[placed[p]];
+  }
   f->bucket_start.assign(max_len + 2, 0);
-  for (const auto& k : feats) ++f->bucket_start[k.len + 1];
-  std::partial_sum(f->bucket_start.begin(), f->bucket_start.end(), f->bucket_start.begin());
-  std::vector<uint32_t> pos(f->bucket_start.begin(), f->bucket_start.end() - 1);
-  std::vector<Order> order(n);
-  for (uint32_t i = 0; i < n; ++i) {
-    const KeyFeatures& k = feats[i];
-    order[pos[k.len]++] = {k.m1, k.m2, std::hash<std::string_view>{}(t.key(i, kind)), i,
-                           static_cast<uint8_t>(k.first4 & 0xff)};
-  }
+  for (uint32_t len = 0; len <= max_len; ++len) f->bucket_start[len + 1] = start[size_t{len + 1} * 256];
   f->bits.resize(n);
   f->name.resize(n);
   f->weak_id.resize(n);
   f->key_start.assign(max_len + 2, 0);
   f->bucket_roots.assign(max_len + 2, 0);
-  f->nodes.reserve(n / 3);
-  for (size_t len = 0; len <= max_len; ++len) {
-    const uint32_t begin = f->bucket_start[len], end = f->bucket_start[len + 1];
-    // By first byte; one tree per first byte.
-    std::sort(order.begin() + begin, order.begin() + end,
-              [](const Order& x, const Order& y) { return x.first != y.first ? x.first < y.first : x < y; });
+  f->nodes.reserve(n / 4);
+  for (uint32_t len = 0; len <= max_len; ++len) {
     f->bucket_roots[len] = static_cast<uint32_t>(f->roots.size());
-    for (uint32_t b = begin; b < end;) {
-      uint32_t e = b + 1;
-      while (e < end && order[e].first == order[b].first) ++e;
+    // One tree per first byte.
+    for (uint32_t first = 0; first < 256; ++first) {
+      const uint32_t b = start[len * 256 + first], e = start[len * 256 + first + 1];
+      if (b == e) continue;
       const auto root = static_cast<uint32_t>(f->nodes.size());
       f->nodes.emplace_back();
       f->roots.push_back(root);
-      BuildTree(*f, order, feats, root, b, e);
-      b = e;
+      BuildTree(*f, sorted.data(), order.data(), root, b, e);  // `order` is free now: Split's buffer
     }
   }
   f->bucket_roots[max_len + 1] = static_cast<uint32_t>(f->roots.size());
   // The keys and weak ids in scan order, written in name order: the table is
   // read sequentially (reading it in scan order was a cache miss per name).
-  for (size_t len = 0; len <= max_len; ++len)
+  for (uint32_t len = 0; len <= max_len; ++len)
     f->key_start[len + 1] = f->key_start[len] + size_t{f->bucket_start[len + 1] - f->bucket_start[len]} * len;
   f->keys.resize(f->key_start[max_len + 1]);
-  std::vector<uint32_t> position(n);
+  uint32_t* const position = placed;
   for (uint32_t p = 0; p < n; ++p) position[f->name[p]] = p;
   for (uint32_t i = 0; i < n; ++i) {
     const std::string_view key = t.key(i, kind);
     const uint32_t p = position[i], len = static_cast<uint32_t>(key.size());
-    std::copy(key.begin(), key.end(), f->keys.begin() + static_cast<std::ptrdiff_t>(f->key_start[len] + size_t{p - f->bucket_start[len]} * len));
+    std::memcpy(f->keys.data() + f->key_start[len] + size_t{p - f->bucket_start[len]} * len, key.data(), len);
     f->weak_id[p] = t.weak_id(i);
   }
   return f;
@@ -396,9 +481,10 @@ Result<std::unique_ptr<const ScreeningIndex>> ScreeningIndex::Build(std::vector<
   if (entities.size() >= UINT32_MAX) return InvalidArgument("too many entities for one index");
   std::unique_ptr<ScreeningIndex> index(new ScreeningIndex());
   index->table_ = std::make_unique<NameTable>(std::move(entities), std::move(normalizer));
-  index->joined_ = BuildFamily(*index->table_, KeyKind::kJoined);
-  index->set_ = BuildFamily(*index->table_, KeyKind::kSet);
-  index->skeleton_ = BuildFamily(*index->table_, KeyKind::kSkeleton);
+  BuildScratch scratch;
+  index->joined_ = BuildFamily(*index->table_, KeyKind::kJoined, scratch);
+  index->set_ = BuildFamily(*index->table_, KeyKind::kSet, scratch);
+  index->skeleton_ = BuildFamily(*index->table_, KeyKind::kSkeleton, scratch);
   return std::unique_ptr<const ScreeningIndex>(std::move(index));
 }
 

@@ -1,6 +1,7 @@
 #include "cordon/screening/internal/name_table.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cstdio>
 #include <unordered_map>
@@ -9,21 +10,28 @@
 
 namespace cordon::screening::internal {
 
-int CharBit(char c) {
-  if (c >= 'a' && c <= 'z') return c - 'a';
-  if (c >= '0' && c <= '9') return 26 + (c - '0');
-  if (c == ' ') return 36;
-  return -1;
-}
+namespace {
+
+// CharBit as a table (Features runs over every key of an index build).
+constexpr std::array<int8_t, 256> kCharBit = [] {
+  std::array<int8_t, 256> t{};
+  for (int c = 0; c < 256; ++c)
+    t[c] = static_cast<int8_t>(c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + (c - '0') : c == ' ' ? 36 : -1);
+  return t;
+}();
+
+}  // namespace
+
+int CharBit(char c) { return kCharBit[static_cast<unsigned char>(c)]; }
 
 KeyFeatures Features(std::string_view key) {
   KeyFeatures f;
   f.len = static_cast<uint32_t>(key.size());
   for (char c : key) {
-    int b = CharBit(c);
+    const int b = kCharBit[static_cast<unsigned char>(c)];
     if (b < 0) continue;
-    uint64_t bit = uint64_t{1} << b;
-    if (f.m1 & bit) f.m2 |= bit;
+    const uint64_t bit = uint64_t{1} << b;
+    f.m2 |= f.m1 & bit;
     f.m1 |= bit;
   }
   for (size_t i = 0; i < 4 && i < key.size(); ++i)
@@ -31,14 +39,33 @@ KeyFeatures Features(std::string_view key) {
   return f;
 }
 
+void AssignKeys(const NormalizedName& n, NormalizedKeys* k) {
+  k->joined.clear(), k->set.clear(), k->weak.clear();
+  for (const auto& t : n.strong) k->joined += t;
+  // The distinct tokens, sorted (views: no copies; up to 16 on the stack).
+  std::string_view small[16];
+  std::vector<std::string_view> large;
+  std::string_view* v = small;
+  if (n.strong.size() > std::size(small)) {
+    large.resize(n.strong.size());
+    v = large.data();
+  }
+  std::copy(n.strong.begin(), n.strong.end(), v);
+  std::sort(v, v + n.strong.size());
+  std::string_view* const end = std::unique(v, v + n.strong.size());
+  for (std::string_view* t = v; t != end; ++t) {
+    if (t != v) k->set += ' ';
+    k->set += *t;
+  }
+  for (const auto& t : n.weak) {
+    if (!k->weak.empty()) k->weak += ' ';
+    k->weak += t;
+  }
+}
+
 NormalizedKeys MakeKeys(const NormalizedName& n) {
   NormalizedKeys k;
-  for (const auto& t : n.strong) k.joined += t;
-  std::vector<std::string> s = n.strong;
-  std::sort(s.begin(), s.end());
-  s.erase(std::unique(s.begin(), s.end()), s.end());
-  for (const auto& t : s) k.set += (k.set.empty() ? "" : " ") + t;
-  for (const auto& t : n.weak) k.weak += (k.weak.empty() ? "" : " ") + t;
+  AssignKeys(n, &k);
   return k;
 }
 
@@ -93,13 +120,30 @@ PreparedQuery::PreparedQuery(std::string_view query, const Normalizer& normalize
   }
 }
 
+// Scratch of the constructor: reused strings (no allocation per name once
+// they have grown) and the weak key ids.
+struct NameTable::Builder {
+  NormalizedKeys keys;
+  std::unordered_map<std::string, uint32_t> weak_ids;
+  uint32_t empty_weak = UINT32_MAX;  // the id of "" (most names have no legal form)
+};
+
 NameTable::NameTable(std::vector<lists::ListEntity> entities, std::unique_ptr<const Normalizer> normalizer)
     : entities_(std::move(entities)), normalizer_(std::move(normalizer)) {
-  std::unordered_map<std::string, uint32_t> weak_ids;
+  size_t names = 0, chars = 0;
+  for (const auto& e : entities_) {
+    names += 1 + e.aliases.size(), chars += e.name.size();
+    for (const auto& a : e.aliases) chars += a.size();
+  }
+  refs_.reserve(names), joined_.reserve(names), set_.reserve(names), skeleton_.reserve(names), weak_id_.reserve(names);
+  // Joined + set + skeleton keys take about 2.5 bytes per byte of text (the
+  // arena grew by doubling and copying before).
+  arena_.reserve(chars * 5 / 2);
+  Builder b;
   for (uint32_t e = 0; e < entities_.size(); ++e) {
     const lists::ListEntity& ent = entities_[e];
-    AddName(e, 0, ent.name, weak_ids);
-    for (uint32_t a = 0; a < ent.aliases.size(); ++a) AddName(e, a + 1, ent.aliases[a], weak_ids);
+    AddName(e, 0, ent.name, b);
+    for (uint32_t a = 0; a < ent.aliases.size(); ++a) AddName(e, a + 1, ent.aliases[a], b);
   }
 }
 
@@ -109,38 +153,49 @@ NameTable::Span NameTable::Add(std::string_view s) {
   return sp;
 }
 
-void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text,
-                        std::unordered_map<std::string, uint32_t>& weak_ids) {
-  auto add = [&](const NormalizedName& n) {
-    NormalizedKeys k = MakeKeys(n);
-    if (k.joined.empty()) return;
-    refs_.push_back(NameRef{entity, slot});
-    joined_.push_back(Add(k.joined));
-    set_.push_back(Add(k.set));
-    auto [it, inserted] = weak_ids.try_emplace(k.weak, static_cast<uint32_t>(weak_keys_.size()));
+void NameTable::AddKeys(uint32_t entity, uint32_t slot, const NormalizedName& n, Builder& b) {
+  NormalizedKeys& k = b.keys;
+  AssignKeys(n, &k);
+  if (k.joined.empty()) return;
+  refs_.push_back(NameRef{entity, slot});
+  joined_.push_back(Add(k.joined));
+  set_.push_back(Add(k.set));
+  uint32_t weak;
+  if (k.weak.empty() && b.empty_weak != UINT32_MAX) {
+    weak = b.empty_weak;
+  } else {
+    auto [it, inserted] = b.weak_ids.try_emplace(k.weak, static_cast<uint32_t>(weak_keys_.size()));
     if (inserted) weak_keys_.push_back(Add(k.weak));
-    weak_id_.push_back(it->second);
-    skeleton_.push_back(Add(SkeletonKey(k, false)));
-  };
+    weak = it->second;
+    if (k.weak.empty()) b.empty_weak = weak;
+  }
+  weak_id_.push_back(weak);
+  // The skeleton goes straight into the arena (k.joined is not the arena).
+  const auto off = static_cast<uint32_t>(arena_.size());
+  AppendConsonantSkeleton(k.joined, false, &arena_);
+  skeleton_.push_back(Span{off, static_cast<uint32_t>(arena_.size() - off)});
+}
+
+void NameTable::AddName(uint32_t entity, uint32_t slot, const std::string& text, Builder& b) {
   NormalizedName n = normalizer_->Normalize(text);
-  add(n);
+  AddKeys(entity, slot, n, b);
   // Name-order variant: OFAC and others write individuals "LAST, First";
   // the variant "First LAST" is indexed as the same name.
   if (entities_[entity].type == lists::EntityType::kIndividual) {
     size_t comma = text.find(',');
     if (comma != std::string::npos && text.find(',', comma + 1) == std::string::npos) {
       NormalizedName v = normalizer_->Normalize(text.substr(comma + 1) + " " + text.substr(0, comma));
-      if (v.strong != n.strong) add(v);
+      if (v.strong != n.strong) AddKeys(entity, slot, v, b);
     } else if (comma == std::string::npos && n.strong.size() >= 2) {
       // "Nikolay Alekseyevich OVCHINNIKOV" is also written "OVCHINNIKOV
       // Nikolay Alekseyevich": index the family name first and last.
       NormalizedName v = n;
       std::rotate(v.strong.rbegin(), v.strong.rbegin() + 1, v.strong.rend());
-      add(v);
+      AddKeys(entity, slot, v, b);
       if (n.strong.size() >= 3) {
         NormalizedName w = n;
         std::rotate(w.strong.begin(), w.strong.begin() + 1, w.strong.end());
-        add(w);
+        AddKeys(entity, slot, w, b);
       }
     }
   }

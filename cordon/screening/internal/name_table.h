@@ -39,6 +39,8 @@ struct NormalizedKeys {
   std::string weak;    // weak tokens, ' '-separated
 };
 NormalizedKeys MakeKeys(const NormalizedName& n);
+// The same into *k, reusing its strings' memory (index builds).
+void AssignKeys(const NormalizedName& n, NormalizedKeys* k);
 
 struct NameRef {
   uint32_t entity;
@@ -136,8 +138,9 @@ class NameTable {
   struct Span { uint32_t off; uint32_t len; };
   std::string_view Slice(Span s) const { return std::string_view(arena_).substr(s.off, s.len); }
   Span Add(std::string_view s);
-  void AddName(uint32_t entity, uint32_t slot, const std::string& text,
-               std::unordered_map<std::string, uint32_t>& weak_ids);
+  struct Builder;  // the constructor's scratch (name_table.cc)
+  void AddName(uint32_t entity, uint32_t slot, const std::string& text, Builder& b);
+  void AddKeys(uint32_t entity, uint32_t slot, const NormalizedName& n, Builder& b);
 
   std::vector<lists::ListEntity> entities_;
   std::unique_ptr<const Normalizer> normalizer_;

@@ -1,6 +1,7 @@
 #include "cordon/screening/internal/query_forms.h"
 
 #include <algorithm>
+#include <array>
 #include <functional>
 #include <unordered_map>
 
@@ -155,16 +156,41 @@ void JapaneseForms(const std::u32string& han, size_t cap, std::vector<std::strin
 
 }  // namespace
 
+namespace {
+
+// Per byte, the consonant it stands for in a skeleton, 0 when dropped
+// (vowels, y, h, w, space; and NUL, which keys never hold); q and c are k.
+// [1]: with vav as v (w is v).
+constexpr auto kSkeletonByte = [] {
+  std::array<std::array<char, 256>, 2> t{};
+  for (int v = 0; v < 2; ++v)
+    for (int c = 0; c < 256; ++c) {
+      char x = static_cast<char>(c);
+      if (v == 1 && x == 'w') x = 'v';
+      if (x == 'q' || x == 'c') x = 'k';
+      const bool dropped = x == 'a' || x == 'e' || x == 'i' || x == 'o' || x == 'u' || x == 'y' || x == 'h' ||
+                           x == 'w' || x == ' ' || x == '\0';
+      t[v][c] = dropped ? '\0' : x;
+    }
+  return t;
+}();
+
+}  // namespace
+
+void AppendConsonantSkeleton(std::string_view key, bool vav_as_v, std::string* out) {
+  const std::array<char, 256>& table = kSkeletonByte[vav_as_v ? 1 : 0];
+  char last = 0;  // 0: nothing appended yet (0 is never appended)
+  for (char c : key) {
+    const char x = table[static_cast<unsigned char>(c)];
+    if (x == 0 || x == last) continue;
+    out->push_back(x);
+    last = x;
+  }
+}
+
 std::string ConsonantSkeleton(std::string_view key, bool vav_as_v) {
   std::string s;
-  for (char c : key) {
-    if (vav_as_v && c == 'w') c = 'v';
-    if (c == 'q' || c == 'c') c = 'k';
-    if (c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y' || c == 'h' || c == 'w' || c == ' ')
-      continue;
-    if (!s.empty() && s.back() == c) continue;
-    s += c;
-  }
+  AppendConsonantSkeleton(key, vav_as_v, &s);
   return s;
 }
 

@@ -34,6 +34,8 @@ QueryVariants AlternativeSpellings(std::string_view query, const Normalizer& nor
 // u, y, h, w and spaces are dropped (with vav_as_v, w becomes v first); runs
 // of one letter collapse. "mohamedali" -> "mdl", "dwd" -> "dd" -> "d".
 std::string ConsonantSkeleton(std::string_view key, bool vav_as_v = false);
+// The same, appended to *out (no allocation when it has room; index builds).
+void AppendConsonantSkeleton(std::string_view key, bool vav_as_v, std::string* out);
 
 }  // namespace cordon::screening::internal
 
