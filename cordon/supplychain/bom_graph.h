@@ -32,6 +32,7 @@
 #include "cordon/base/interner.h"
 #include "cordon/base/status.h"
 #include "cordon/supplychain/catalog.h"
+#include "cordon/supplychain/internal/huge_pages.h"
 
 namespace cordon::supplychain {
 
@@ -123,11 +124,11 @@ class BomGraph {
   }
 
   // Raw arrays for the bottom-up passes and the incremental one.
-  const std::vector<uint64_t>& child_offsets() const { return child_offset_; }
-  const std::vector<NodeId>& child_ids() const { return child_; }
-  const std::vector<double>& child_quantities() const { return quantity_; }
-  const std::vector<uint64_t>& parent_offsets() const { return parent_offset_; }
-  const std::vector<ParentEdge>& parent_edges() const { return parent_; }
+  std::span<const uint64_t> child_offsets() const { return child_offset_; }
+  std::span<const NodeId> child_ids() const { return child_; }
+  std::span<const double> child_quantities() const { return quantity_; }
+  std::span<const uint64_t> parent_offsets() const { return parent_offset_; }
+  std::span<const ParentEdge> parent_edges() const { return parent_; }
 
   Origin origin(NodeId n) const { return static_cast<Origin>(flags_[n] & 3); }
   PartKind kind(NodeId n) const { return static_cast<PartKind>((flags_[n] >> 2) & 3); }
@@ -171,11 +172,13 @@ class BomGraph {
   std::vector<uint64_t> id_offset_;   // size()+1
   std::vector<uint32_t> id_table_;    // open addressing, node+1, 0 = empty
 
-  std::vector<uint64_t> child_offset_;  // size()+1
-  std::vector<NodeId> child_;
-  std::vector<double> quantity_;
-  std::vector<uint64_t> parent_offset_;  // size()+1
-  std::vector<ParentEdge> parent_;
+  // The adjacency, in huge pages where the system gives them (the passes
+  // read it at random: see internal/huge_pages.h).
+  internal::BigVector<uint64_t> child_offset_;  // size()+1
+  internal::BigVector<NodeId> child_;
+  internal::BigVector<double> quantity_;
+  internal::BigVector<uint64_t> parent_offset_;  // size()+1
+  internal::BigVector<ParentEdge> parent_;
 
   std::vector<uint8_t> flags_;  // origin | kind << 2 | value state << 4
   std::vector<Symbol> made_in_;

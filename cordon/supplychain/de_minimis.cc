@@ -312,16 +312,9 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   }
   if (pending_size_ != n) {
     // Not initialised: an entry is written when its part is queued.
-    pending_ = std::make_unique_for_overwrite<Pending[]>(n);
+    pending_.reset(internal::HugePageAllocator<Pending>().allocate(n));
     pending_size_ = n;
   }
-  ContentBounds* component = component_.data();
-  const ContentBounds changed_before = component[changed];
-  const ContentBounds changed_after =
-      AsComponent(graph_.packed_flags(changed), CountsCode(changed), graph_.value(changed), Inner(changed));
-  size_t recomputed = 1;
-  if (Same(changed_after, changed_before)) return recomputed;
-  component[changed] = changed_after;
 
   // Ancestors have larger ids than their parts (the id is a topological
   // rank), so scanning the dirty bitmap upward visits each ancestor after
@@ -329,81 +322,85 @@ size_t DeMinimisRollup::Update(NodeId changed) {
   // ahead of the scan. Only foreign parts and parts of unknown origin are
   // queued (the parent list says which: a US-origin part's contribution does
   // not depend on its components). A queued foreign part needs only its
-  // contribution, its pending changes and its parent list: never its facts.
-  uint64_t* dirty = dirty_.data();
-  uint64_t* dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
-  Pending* pending = pending_.get();
-  const uint64_t* parent_offset = graph_.parent_offsets().data();
-  const ParentEdge* parent_edge = graph_.parent_edges().data();
-  size_t last_summary = changed >> 12;
+  // contribution, its pending changes and its parent list, never its facts;
+  // the changed part is queued to be recomputed whole, like a part of
+  // unknown origin.
+  uint64_t* const dirty = dirty_.data();
+  uint64_t* const dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
+  Pending* const pending = pending_.get();
+  ContentBounds* const component = component_.data();
+  const uint64_t* const parent_offset = graph_.parent_offsets().data();
+  const ParentEdge* const parent_edge = graph_.parent_edges().data();
+  size_t waiting = 0;  // queued, not yet recomputed
   // Every part read here is a cache miss on a large catalogue, so a queued
   // part's contribution and parent-list bounds are prefetched when it is
   // queued, and its parent list kRing queuings later (when the bounds have
   // arrived): the misses overlap instead of following one another.
   constexpr uint32_t kRing = 8;
-  NodeId ring[kRing] = {};
+  NodeId ring[kRing];
+  std::fill(ring, ring + kRing, changed);
   uint32_t queued = 0;
-  auto propagate = [&](NodeId u, ContentBounds before, ContentBounds after) {
-    // `low` is always finite. `high` going infinite makes a parent's
-    // infinite; coming back from infinity leaves the difference undefined,
-    // so a NaN change asks for the parent to be recomputed from all its
-    // components (NaN survives any later sum into the same entry).
-    double d_low = after.low - before.low;
-    double d_high = 0;
-    if (std::isinf(after.high)) {
-      d_high = std::isinf(before.high) ? 0 : kInf;
-    } else if (std::isinf(before.high)) {
-      d_low = kNaN;
-    } else {
-      d_high = after.high - before.high;
-    }
-    for (const ParentEdge *e = parent_edge + parent_offset[u], *end = parent_edge + parent_offset[u + 1]; e != end;
-         ++e) {
-      if (e->parent_origin == Origin::kUs) continue;
-      // A part of unknown origin keeps no content: it is recomputed whole.
-      const double low = e->parent_origin == Origin::kForeign ? e->quantity * d_low : kNaN;
-      const double high = e->quantity * d_high;
-      const NodeId p = e->parent;
-      const size_t w = p >> 6;
-      const uint64_t bit = uint64_t{1} << (p & 63);
-      if (dirty[w] & bit) {
-        pending[p].low += low;
-        pending[p].high += high;
-        continue;
-      }
-      dirty[w] |= bit;
-      dirty_words[w >> 6] |= uint64_t{1} << (w & 63);
-      last_summary = std::max(last_summary, w >> 6);
-      pending[p] = {low, high};
-      __builtin_prefetch(&component[p]);
-      __builtin_prefetch(&parent_offset[p]);
-      if (queued >= kRing) __builtin_prefetch(parent_edge + parent_offset[ring[queued % kRing]]);
-      ring[queued++ % kRing] = p;
-    }
+  auto queue = [&](NodeId p, double low, double high) {
+    dirty[p >> 6] |= uint64_t{1} << (p & 63);
+    dirty_words[p >> 12] |= uint64_t{1} << ((p >> 6) & 63);
+    pending[p] = {low, high};
+    ++waiting;
+    __builtin_prefetch(&component[p]);
+    __builtin_prefetch(&parent_offset[p]);
+    __builtin_prefetch(parent_edge + parent_offset[ring[queued % kRing]]);
+    ring[queued++ % kRing] = p;
   };
-  propagate(changed, changed_before, changed_after);
+  queue(changed, kNaN, 0);
 
+  size_t recomputed = 0;
   // Parts queued while finishing word w lie in w or above, so w's summary bit
   // is cleared only once the word is empty.
-  for (size_t sw = changed >> 12; sw <= last_summary; ++sw) {
+  for (size_t sw = changed >> 12; waiting != 0; ++sw) {
     while (dirty_words[sw] != 0) {
       const size_t w = sw * 64 + std::countr_zero(dirty_words[sw]);
-      while (dirty[w] != 0) {
-        const int b = std::countr_zero(dirty[w]);
-        dirty[w] &= dirty[w] - 1;
-        const NodeId u = static_cast<NodeId>(w * 64 + b);
+      for (uint64_t bits; (bits = dirty[w]) != 0;) {
+        dirty[w] = bits & (bits - 1);
+        const NodeId u = static_cast<NodeId>(w * 64 + std::countr_zero(bits));
+        --waiting;
         ++recomputed;
         const ContentBounds before = component[u];
-        const Pending d = pending[u];
+        const Pending pend = pending[u];
         ContentBounds after;
-        if (std::isnan(d.low)) {
+        if (std::isnan(pend.low)) [[unlikely]] {
           after = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), Inner(u));
         } else {  // foreign: its contribution is its content, moved by the changes
-          after = {before.low + d.low, before.high + d.high};
+          after = {before.low + pend.low, before.high + pend.high};
         }
-        if (!Same(after, before)) {
-          component[u] = after;
-          propagate(u, before, after);
+        if (Same(after, before)) continue;
+        component[u] = after;
+        // `low` is always finite. `high` going infinite makes a parent's
+        // infinite; coming back from infinity leaves the difference
+        // undefined, so a NaN change asks for the parent to be recomputed
+        // from all its components (NaN survives any later sum into it).
+        double d_low = after.low - before.low;
+        double d_high = after.high - before.high;
+        if (!std::isfinite(d_high)) [[unlikely]] {
+          if (std::isinf(after.high)) {
+            d_high = std::isinf(before.high) ? 0 : kInf;
+          } else {
+            d_low = kNaN;
+            d_high = 0;
+          }
+        }
+        for (const ParentEdge *e = parent_edge + parent_offset[u], *end = parent_edge + parent_offset[u + 1];
+             e != end; ++e) {
+          const Origin origin = e->parent_origin;
+          if (origin == Origin::kUs) continue;
+          // A part of unknown origin keeps no content: it is recomputed whole.
+          const double low = origin == Origin::kForeign ? e->quantity * d_low : kNaN;
+          const double high = e->quantity * d_high;
+          const NodeId p = e->parent;
+          if (dirty[p >> 6] >> (p & 63) & 1) {
+            pending[p].low += low;
+            pending[p].high += high;
+          } else {
+            queue(p, low, high);
+          }
         }
       }
       dirty_words[sw] &= dirty_words[sw] - 1;
