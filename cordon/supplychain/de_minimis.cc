@@ -276,6 +276,26 @@ void DeMinimisRollup::RollupAll() {
     // which spares the pass a second, scattered array.
     comp[u] = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
   }
+  PrepareScratch();  // for Update(); once per rollup object
+}
+
+void DeMinimisRollup::PrepareScratch() {
+  const uint32_t n = graph_.size();
+  const size_t words = (static_cast<size_t>(n) + 63) / 64;
+  if (dirty_.size() != words) {
+    dirty_.assign(words, 0);
+    dirty_words_.assign((words + 63) / 64, 0);
+  }
+  if (pending_size_ != n) {
+    // Not initialised: an entry is written when its part is queued. Every
+    // page is touched here, once, so that no update pays for the kernel
+    // mapping (and zeroing) the pages its ancestors fall in: at 10 M parts
+    // that is tens of milliseconds, far more than an update.
+    pending_.reset(internal::HugePageAllocator<Pending>().allocate(n));
+    pending_size_ = n;
+    auto* bytes = reinterpret_cast<volatile unsigned char*>(pending_.get());
+    for (size_t i = 0; i < n * sizeof(Pending); i += 4096) bytes[i] = 0;
+  }
 }
 
 ContentBounds DeMinimisRollup::Inner(NodeId n) const {
@@ -304,17 +324,7 @@ DeMinimisOutcome DeMinimisRollup::Decide(NodeId product, double threshold) const
 
 size_t DeMinimisRollup::Update(NodeId changed) {
   PreparePolicy();  // the change may bring a classification not seen before
-  const uint32_t n = graph_.size();
-  const size_t words = (static_cast<size_t>(n) + 63) / 64;
-  if (dirty_.size() != words) {
-    dirty_.assign(words, 0);
-    dirty_words_.assign((words + 63) / 64, 0);
-  }
-  if (pending_size_ != n) {
-    // Not initialised: an entry is written when its part is queued.
-    pending_.reset(internal::HugePageAllocator<Pending>().allocate(n));
-    pending_size_ = n;
-  }
+  PrepareScratch();
 
   // Ancestors have larger ids than their parts (the id is a topological
   // rank), so scanning the dirty bitmap upward visits each ancestor after

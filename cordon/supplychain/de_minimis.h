@@ -125,6 +125,8 @@ class DeMinimisRollup {
   Result<DeMinimisResult> Rollup(NodeId product, const DeMinimisOptions& options) const;
 
   // The whole catalogue in one bottom-up pass over the topological order.
+  // The first call also readies Update()'s scratch space (16 bytes and 1 bit
+  // a part, its pages mapped in), so no update pays for that.
   void RollupAll();
   bool has_table() const { return !component_.empty(); }
 
@@ -157,6 +159,8 @@ class DeMinimisRollup {
   void PreparePolicy();
   // 0: does not count, 1: counts, 2: classification unknown.
   uint8_t CountsCode(NodeId n) const;
+  // Allocates Update()'s scratch space and maps its pages in (once).
+  void PrepareScratch();
   // Content of n from its components' current contributions.
   ContentBounds Inner(NodeId n) const;
 
