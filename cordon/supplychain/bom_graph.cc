@@ -63,6 +63,16 @@ void BomGraph::StoreFacts(NodeId n, const PartFacts& f) {
   class_[n] = InternClass(f.classification);
   value_[n] = value;
   currency_[n] = currency;
+  // A built graph: keep the origin copied into the parent lists current
+  // (each list is sorted by parent, and a part may use a component twice).
+  if (parent_offset_.size() == flags_.size() + 1) {
+    for (NodeId c : children(n)) {
+      auto* begin = parent_.data() + parent_offset_[c];
+      auto* end = parent_.data() + parent_offset_[c + 1];
+      auto* it = std::lower_bound(begin, end, n, [](const ParentEdge& e, NodeId v) { return e.parent < v; });
+      for (; it != end && it->parent == n; ++it) it->parent_origin = origin;
+    }
+  }
 }
 
 void BomGraph::SetFacts(NodeId n, const PartFacts& facts) { StoreFacts(n, facts); }
@@ -207,6 +217,8 @@ Result<BomGraph> BomGraph::Builder::Build() && {
   qty = {};
   off = {};
 
+  out.flags_ = Permute(g.flags_, order);
+
   // Parents (reverse adjacency), each list in increasing order.
   out.parent_offset_.assign(n + 1, 0);
   for (NodeId c : out.child_) ++out.parent_offset_[c + 1];
@@ -216,12 +228,11 @@ Result<BomGraph> BomGraph::Builder::Build() && {
     std::vector<uint64_t> pos(out.parent_offset_.begin(), out.parent_offset_.end() - 1);
     for (NodeId p = 0; p < n; ++p) {
       for (uint64_t e = out.child_offset_[p]; e < out.child_offset_[p + 1]; ++e) {
-        out.parent_[pos[out.child_[e]]++] = {p, out.quantity_[e]};
+        out.parent_[pos[out.child_[e]]++] = {p, out.origin(p), out.quantity_[e]};
       }
     }
   }
 
-  out.flags_ = Permute(g.flags_, order);
   out.made_in_ = Permute(g.made_in_, order);
   out.class_ = Permute(g.class_, order);
   out.value_ = Permute(g.value_, order);

@@ -32,6 +32,7 @@
 #include "cordon/base/interner.h"
 #include "cordon/base/status.h"
 #include "cordon/supplychain/catalog.h"
+#include "cordon/supplychain/internal/huge_pages.h"
 
 namespace cordon::supplychain {
 
@@ -65,11 +66,15 @@ struct NodeLineage {
   std::optional<std::vector<NodeId>> made_with;
 };
 
-// One entry of the reverse adjacency: an assembly that uses the part and the
-// part's quantity in it, side by side, so an update reads a part's parent
-// list in one cache line rather than one in each of two arrays.
+// One entry of the reverse adjacency: an assembly that uses the part, the
+// assembly's origin (a copy of origin(parent), kept current by SetFacts) and
+// the part's quantity in it, side by side, so an incremental update reads a
+// part's parent list in one cache line and learns from it, without touching
+// the parent, whether the parent needs recomputing at all (a US-origin
+// assembly's contribution does not depend on its components).
 struct ParentEdge {
   NodeId parent;
+  Origin parent_origin;
   double quantity;
 };
 
@@ -118,10 +123,12 @@ class BomGraph {
     return {parent_.data() + parent_offset_[n], parent_.data() + parent_offset_[n + 1]};
   }
 
-  // Raw arrays for the bottom-up passes.
-  const std::vector<uint64_t>& child_offsets() const { return child_offset_; }
-  const std::vector<NodeId>& child_ids() const { return child_; }
-  const std::vector<double>& child_quantities() const { return quantity_; }
+  // Raw arrays for the bottom-up passes and the incremental one.
+  std::span<const uint64_t> child_offsets() const { return child_offset_; }
+  std::span<const NodeId> child_ids() const { return child_; }
+  std::span<const double> child_quantities() const { return quantity_; }
+  std::span<const uint64_t> parent_offsets() const { return parent_offset_; }
+  std::span<const ParentEdge> parent_edges() const { return parent_; }
 
   Origin origin(NodeId n) const { return static_cast<Origin>(flags_[n] & 3); }
   PartKind kind(NodeId n) const { return static_cast<PartKind>((flags_[n] >> 2) & 3); }
@@ -146,23 +153,9 @@ class BomGraph {
     return lineage_index_[n] == kNoNode ? nullptr : &lineages_[lineage_index_[n]];
   }
 
-  // Asks the cache for what the incremental rollup reads of a part it has
-  // just queued, a while before it reads it: the bounds of its parent list
-  // and, unless the part is foreign (whose contribution is its content),
-  // its classification and value.
-  void PrefetchQueued(NodeId n, bool foreign) const {
-    __builtin_prefetch(&parent_offset_[n]);
-    if (!foreign) {
-      __builtin_prefetch(&class_[n]);
-      __builtin_prefetch(&value_[n]);
-    }
-  }
-  // Asks the cache for the start of n's parent list. REQUIRES: the bounds
-  // are in cache already (PrefetchQueued(n) some time before), or this waits.
-  void PrefetchParents(NodeId n) const { __builtin_prefetch(parent_.data() + parent_offset_[n]); }
-
-  // Replaces a part's facts. Callers holding rollups then call their
-  // Update(n) to recompute the part's ancestors.
+  // Replaces a part's facts (and the origin copied into the parent lists of
+  // its components). Callers holding rollups then call their Update(n) to
+  // recompute the part's ancestors.
   void SetFacts(NodeId n, const PartFacts& facts);
   void SetLineage(NodeId n, NodeLineage lineage);
 
@@ -179,11 +172,13 @@ class BomGraph {
   std::vector<uint64_t> id_offset_;   // size()+1
   std::vector<uint32_t> id_table_;    // open addressing, node+1, 0 = empty
 
-  std::vector<uint64_t> child_offset_;  // size()+1
-  std::vector<NodeId> child_;
-  std::vector<double> quantity_;
-  std::vector<uint64_t> parent_offset_;  // size()+1
-  std::vector<ParentEdge> parent_;
+  // The adjacency, in huge pages where the system gives them (the passes
+  // read it at random: see internal/huge_pages.h).
+  internal::BigVector<uint64_t> child_offset_;  // size()+1
+  internal::BigVector<NodeId> child_;
+  internal::BigVector<double> quantity_;
+  internal::BigVector<uint64_t> parent_offset_;  // size()+1
+  internal::BigVector<ParentEdge> parent_;
 
   std::vector<uint8_t> flags_;  // origin | kind << 2 | value state << 4
   std::vector<Symbol> made_in_;

@@ -47,6 +47,7 @@ TEST(BomGraph, ChildrenComeBeforeParents) {
   EXPECT_EQ(g.id(g.parents(screw)[0].parent), "MOD");
   EXPECT_EQ(g.id(g.parents(screw)[1].parent), "TOP");
   EXPECT_EQ(g.parents(screw)[1].quantity, 10);
+  EXPECT_EQ(g.parents(screw)[0].parent_origin, Origin::kForeign);
   auto q = g.quantities(top);
   auto ch = g.children(top);
   ASSERT_EQ(ch.size(), 2u);
@@ -70,6 +71,21 @@ TEST(BomGraph, FactsAndCurrencies) {
   EXPECT_EQ(g.value_state(screw), ValueState::kNoRate);  // EUR has no rate
   EXPECT_EQ(g.value_currency(screw).text(), "EUR");
   EXPECT_EQ(g.class_symbol(0), Symbol());
+}
+
+TEST(BomGraph, SetFactsKeepsTheOriginInParentListsCurrent) {
+  // The incremental rollup reads an assembly's origin from its components'
+  // parent lists, not from the assembly.
+  BomGraph g = Build(kTree);
+  const NodeId mod = g.Find("MOD"), top = g.Find("TOP");
+  g.SetFacts(mod, {Symbol::Intern("US"), Symbol(), PartKind::kCommodity, Money{100, Symbol::Intern("USD")}});
+  g.SetFacts(top, {Symbol(), Symbol(), PartKind::kCommodity, std::nullopt});
+  for (NodeId n = 0; n < g.size(); ++n) {
+    for (const ParentEdge& p : g.parents(n)) EXPECT_EQ(p.parent_origin, g.origin(p.parent)) << g.id(n);
+  }
+  const NodeId screw = g.Find("SCREW");
+  EXPECT_EQ(g.parents(screw)[0].parent_origin, Origin::kUs);
+  EXPECT_EQ(g.parents(screw)[1].parent_origin, Origin::kUnknown);
 }
 
 TEST(BomGraph, SetFactsChangesOnlyThatPart) {

@@ -4,6 +4,7 @@
 #include <bit>
 #include <cmath>
 #include <functional>
+#include <memory>
 #include <numeric>
 #include <unordered_map>
 
@@ -11,6 +12,7 @@ namespace cordon::supplychain {
 namespace {
 
 constexpr double kInf = std::numeric_limits<double>::infinity();
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 // Amounts are sums of doubles; a share this close to the threshold is "at"
 // the threshold, which 734.4 treats as not exceeding it.
 constexpr double kRelativeSlack = 1e-9;
@@ -252,13 +254,11 @@ void DeMinimisRollup::RollupAll() {
   const uint32_t n = graph_.size();
   // Every entry is overwritten below: no need to clear (a full clear would
   // cost as much memory traffic as the pass itself).
-  content_.resize(n);
   component_.resize(n);
   const uint64_t* off = graph_.child_offsets().data();
   const NodeId* child = graph_.child_ids().data();
   const double* qty = graph_.child_quantities().data();
   ContentBounds* comp = component_.data();
-  ContentBounds* content = content_.data();
   // Components far behind the assembly (shared parts) miss the cache: ask for
   // the one kAhead edges on while summing this one (10 M parts: 0.41 -> 0.28 s).
   constexpr uint64_t kAhead = 16;
@@ -271,178 +271,146 @@ void DeMinimisRollup::RollupAll() {
       low += qty[e] * c.low;
       high += qty[e] * c.high;
     }
-    const uint8_t flags = graph_.packed_flags(u);
-    // A foreign part's contribution is its content: stored once (content()
-    // reads it from component_), which saves a fifth of the pass's memory
-    // traffic.
-    if (static_cast<Origin>(flags & 3) != Origin::kForeign) content[u] = {low, high};
-    comp[u] = AsComponent(flags, CountsCode(u), graph_.value(u), {low, high});
+    // Only the contribution is stored: a part's content is its contribution
+    // when it is foreign, and is summed again on demand otherwise (content()),
+    // which spares the pass a second, scattered array.
+    comp[u] = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), {low, high});
   }
+  PrepareScratch();  // for Update(); once per rollup object
 }
 
-ContentBounds DeMinimisRollup::content(NodeId product) const {
-  return graph_.origin(product) == Origin::kForeign ? component_[product] : content_[product];
-}
-
-DeMinimisOutcome DeMinimisRollup::Decide(NodeId product, double threshold) const {
-  return DecideContent(graph_.origin(product), graph_.value(product),
-                       graph_.value_state(product) == ValueState::kKnown, content(product),
-                       threshold);
-}
-
-size_t DeMinimisRollup::Update(NodeId changed) {
-  PreparePolicy();  // the change may bring a classification not seen before
+void DeMinimisRollup::PrepareScratch() {
   const uint32_t n = graph_.size();
   const size_t words = (static_cast<size_t>(n) + 63) / 64;
   if (dirty_.size() != words) {
     dirty_.assign(words, 0);
-    full_.assign(words, 0);
     dirty_words_.assign((words + 63) / 64, 0);
   }
-  ContentBounds* content = content_.data();
-  ContentBounds* component = component_.data();
-  // Content of u from all its components.
-  auto recompute = [&](NodeId u) {
-    ContentBounds c;
-    auto ch = graph_.children(u);
-    auto q = graph_.quantities(u);
-    for (size_t e = 0; e < ch.size(); ++e) {
-      c.low += q[e] * component[ch[e]].low;
-      c.high += q[e] * component[ch[e]].high;
-    }
-    return c;
-  };
-  // The stored content of `changed` may be gone (a foreign part keeps it
-  // only in component_) or stale (it was foreign until now): recompute it.
-  const ContentBounds inner = recompute(changed);
-  content[changed] = inner;
-  const ContentBounds changed_after =
-      AsComponent(graph_.packed_flags(changed), CountsCode(changed), graph_.value(changed), inner);
-  size_t recomputed = 1;
-  if (Same(changed_after, component[changed])) return recomputed;
+  if (pending_size_ != n) {
+    // Not initialised: an entry is written when its part is queued. Every
+    // page is touched here, once, so that no update pays for the kernel
+    // mapping (and zeroing) the pages its ancestors fall in: at 10 M parts
+    // that is tens of milliseconds, far more than an update.
+    pending_.reset(internal::HugePageAllocator<Pending>().allocate(n));
+    pending_size_ = n;
+    auto* bytes = reinterpret_cast<volatile unsigned char*>(pending_.get());
+    for (size_t i = 0; i < n * sizeof(Pending); i += 4096) bytes[i] = 0;
+  }
+}
+
+ContentBounds DeMinimisRollup::Inner(NodeId n) const {
+  // The same sum in the same order as RollupAll(), so the results agree exactly.
+  ContentBounds c;
+  auto ch = graph_.children(n);
+  auto q = graph_.quantities(n);
+  const ContentBounds* comp = component_.data();
+  for (size_t e = 0; e < ch.size(); ++e) {
+    c.low += q[e] * comp[ch[e]].low;
+    c.high += q[e] * comp[ch[e]].high;
+  }
+  return c;
+}
+
+ContentBounds DeMinimisRollup::content(NodeId product) const {
+  return graph_.origin(product) == Origin::kForeign ? component_[product] : Inner(product);
+}
+
+DeMinimisOutcome DeMinimisRollup::Decide(NodeId product, double threshold) const {
+  // Only a foreign product's outcome depends on its content.
+  const Origin origin = graph_.origin(product);
+  return DecideContent(origin, graph_.value(product), graph_.value_state(product) == ValueState::kKnown,
+                       origin == Origin::kForeign ? component_[product] : ContentBounds{}, threshold);
+}
+
+size_t DeMinimisRollup::Update(NodeId changed) {
+  PreparePolicy();  // the change may bring a classification not seen before
+  PrepareScratch();
 
   // Ancestors have larger ids than their parts (the id is a topological
   // rank), so scanning the dirty bitmap upward visits each ancestor after
   // every changed part below it, and a part queued while scanning always lies
-  // ahead of the scan. While a part is queued, content_ holds: for a part not
-  // known to be foreign, its content with the changes so far added; for a
-  // foreign part, only the sum of the changes (its content is its
-  // contribution, in component_), so queuing it reads neither its content
-  // nor its classification and value, which a foreign part never needs.
-  uint64_t* dirty = dirty_.data();
-  uint64_t* full = full_.data();
-  uint64_t* dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
-  size_t last_summary = changed >> 12;
-  // A second cursor runs kAhead queued parts ahead of the one being
-  // recomputed and asks for their parent lists and contributions, so those
-  // misses overlap instead of following one another.
-  constexpr int kAhead = 8;
-  NodeId ahead = changed;
-  int ahead_count = 0;  // queued parts between the two cursors (a hint)
-  auto propagate = [&](NodeId u, ContentBounds before, ContentBounds after) {
-    // `low` is always finite. `high` going infinite makes the parent's
-    // infinite; coming back from infinity leaves the difference undefined,
-    // so the parent is recomputed from all its components.
-    const bool back_from_inf = std::isinf(before.high) && !std::isinf(after.high);
-    const bool to_inf = std::isinf(after.high);
-    const double d_low = after.low - before.low;
-    const double d_high = to_inf || back_from_inf ? 0 : after.high - before.high;
-    for (const ParentEdge& e : graph_.parents(u)) {
-      const NodeId p = e.parent;
-      const size_t w = p >> 6;
-      const uint64_t bit = uint64_t{1} << (p & 63);
-      if (!(dirty[w] & bit)) {
-        dirty[w] |= bit;
-        dirty_words[w >> 6] |= uint64_t{1} << (w & 63);
-        last_summary = std::max(last_summary, w >> 6);
-        const bool foreign = graph_.origin(p) == Origin::kForeign;
-        graph_.PrefetchQueued(p, foreign);
-        __builtin_prefetch(&component[p]);
-        if (foreign) content[p] = {0, 0};
-        if (ahead == kNoNode) {  // the cursor ran out: start it again from here
-          ahead = u;
-          ahead_count = 0;
-        }
-      }
-      if (back_from_inf) full[w] |= bit;
-      if (full[w] & bit) continue;  // recomputed whole when its turn comes
-      content[p].low += e.quantity * d_low;
-      if (to_inf) {
-        content[p].high = kInf;
-      } else if (!std::isinf(content[p].high)) {
-        content[p].high += e.quantity * d_high;
-      }
-    }
+  // ahead of the scan. Only foreign parts and parts of unknown origin are
+  // queued (the parent list says which: a US-origin part's contribution does
+  // not depend on its components). A queued foreign part needs only its
+  // contribution, its pending changes and its parent list, never its facts;
+  // the changed part is queued to be recomputed whole, like a part of
+  // unknown origin.
+  uint64_t* const dirty = dirty_.data();
+  uint64_t* const dirty_words = dirty_words_.data();  // skips empty stretches of a large catalogue
+  Pending* const pending = pending_.get();
+  ContentBounds* const component = component_.data();
+  const uint64_t* const parent_offset = graph_.parent_offsets().data();
+  const ParentEdge* const parent_edge = graph_.parent_edges().data();
+  size_t waiting = 0;  // queued, not yet recomputed
+  // Every part read here is a cache miss on a large catalogue, so a queued
+  // part's contribution and parent-list bounds are prefetched when it is
+  // queued, and its parent list kRing queuings later (when the bounds have
+  // arrived): the misses overlap instead of following one another.
+  constexpr uint32_t kRing = 8;
+  NodeId ring[kRing];
+  std::fill(ring, ring + kRing, changed);
+  uint32_t queued = 0;
+  auto queue = [&](NodeId p, double low, double high) {
+    dirty[p >> 6] |= uint64_t{1} << (p & 63);
+    dirty_words[p >> 12] |= uint64_t{1} << ((p >> 6) & 63);
+    pending[p] = {low, high};
+    ++waiting;
+    __builtin_prefetch(&component[p]);
+    __builtin_prefetch(&parent_offset[p]);
+    __builtin_prefetch(parent_edge + parent_offset[ring[queued % kRing]]);
+    ring[queued++ % kRing] = p;
   };
-  propagate(changed, component[changed], changed_after);
-  component[changed] = changed_after;
+  queue(changed, kNaN, 0);
 
-  // The first queued part at or after `from`, for the look-ahead cursor (a
-  // hint: kNoNode when none is found; a summary bit may outlive its word).
-  auto next_dirty = [&](size_t from) -> NodeId {
-    size_t w = from >> 6;
-    if (w >= words) return kNoNode;
-    if (const uint64_t bits = dirty[w] & (~uint64_t{0} << (from & 63))) {
-      return static_cast<NodeId>(w * 64 + std::countr_zero(bits));
-    }
-    ++w;
-    size_t sw = w >> 6;
-    if (sw > last_summary) return kNoNode;
-    uint64_t sbits = dirty_words[sw] & (~uint64_t{0} << (w & 63));
-    for (;;) {
-      while (sbits != 0) {
-        const size_t ww = sw * 64 + std::countr_zero(sbits);
-        if (dirty[ww] != 0) return static_cast<NodeId>(ww * 64 + std::countr_zero(dirty[ww]));
-        sbits &= sbits - 1;
-      }
-      if (++sw > last_summary) return kNoNode;
-      sbits = dirty_words[sw];
-    }
-  };
-  auto run_ahead = [&](NodeId at) {
-    if (ahead != kNoNode && ahead < at) {
-      ahead = at;
-      ahead_count = 0;
-    }
-    while (ahead != kNoNode && ahead_count < kAhead) {
-      ahead = next_dirty(static_cast<size_t>(ahead) + 1);
-      if (ahead == kNoNode) break;
-      ++ahead_count;
-      graph_.PrefetchParents(ahead);  // its bounds came in when it was queued
-      __builtin_prefetch(&component[ahead]);
-    }
-  };
-
+  size_t recomputed = 0;
   // Parts queued while finishing word w lie in w or above, so w's summary bit
   // is cleared only once the word is empty.
-  for (size_t sw = changed >> 12; sw <= last_summary; ++sw) {
+  for (size_t sw = changed >> 12; waiting != 0; ++sw) {
     while (dirty_words[sw] != 0) {
       const size_t w = sw * 64 + std::countr_zero(dirty_words[sw]);
-      while (dirty[w] != 0) {
-        const int b = std::countr_zero(dirty[w]);
-        dirty[w] &= dirty[w] - 1;
-        const NodeId u = static_cast<NodeId>(w * 64 + b);
-        --ahead_count;
-        run_ahead(u);
+      for (uint64_t bits; (bits = dirty[w]) != 0;) {
+        dirty[w] = bits & (bits - 1);
+        const NodeId u = static_cast<NodeId>(w * 64 + std::countr_zero(bits));
+        --waiting;
         ++recomputed;
-        const uint8_t flags = graph_.packed_flags(u);
-        const bool foreign = static_cast<Origin>(flags & 3) == Origin::kForeign;
         const ContentBounds before = component[u];
+        const Pending pend = pending[u];
         ContentBounds after;
-        if (full[w] >> b & 1) {
-          full[w] &= ~(uint64_t{1} << b);
-          after = recompute(u);
-          if (!foreign) content[u] = after;
-        } else if (foreign) {
-          const ContentBounds d = content[u];
-          after = {before.low + d.low, std::isinf(d.high) || std::isinf(before.high) ? kInf : before.high + d.high};
-        } else {
-          after = content[u];
+        if (std::isnan(pend.low)) [[unlikely]] {
+          after = AsComponent(graph_.packed_flags(u), CountsCode(u), graph_.value(u), Inner(u));
+        } else {  // foreign: its contribution is its content, moved by the changes
+          after = {before.low + pend.low, before.high + pend.high};
         }
-        if (!foreign) after = AsComponent(flags, CountsCode(u), graph_.value(u), after);
-        if (!Same(after, before)) {
-          propagate(u, before, after);
-          component[u] = after;
+        if (Same(after, before)) continue;
+        component[u] = after;
+        // `low` is always finite. `high` going infinite makes a parent's
+        // infinite; coming back from infinity leaves the difference
+        // undefined, so a NaN change asks for the parent to be recomputed
+        // from all its components (NaN survives any later sum into it).
+        double d_low = after.low - before.low;
+        double d_high = after.high - before.high;
+        if (!std::isfinite(d_high)) [[unlikely]] {
+          if (std::isinf(after.high)) {
+            d_high = std::isinf(before.high) ? 0 : kInf;
+          } else {
+            d_low = kNaN;
+            d_high = 0;
+          }
+        }
+        for (const ParentEdge *e = parent_edge + parent_offset[u], *end = parent_edge + parent_offset[u + 1];
+             e != end; ++e) {
+          const Origin origin = e->parent_origin;
+          if (origin == Origin::kUs) continue;
+          // A part of unknown origin keeps no content: it is recomputed whole.
+          const double low = origin == Origin::kForeign ? e->quantity * d_low : kNaN;
+          const double high = e->quantity * d_high;
+          const NodeId p = e->parent;
+          if (dirty[p >> 6] >> (p & 63) & 1) {
+            pending[p].low += low;
+            pending[p].high += high;
+          } else {
+            queue(p, low, high);
+          }
         }
       }
       dirty_words[sw] &= dirty_words[sw] - 1;

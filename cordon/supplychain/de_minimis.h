@@ -22,6 +22,7 @@
 
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -29,6 +30,7 @@
 #include "cordon/base/interner.h"
 #include "cordon/base/status.h"
 #include "cordon/supplychain/bom_graph.h"
+#include "cordon/supplychain/internal/huge_pages.h"
 
 namespace cordon::supplychain {
 
@@ -123,41 +125,58 @@ class DeMinimisRollup {
   Result<DeMinimisResult> Rollup(NodeId product, const DeMinimisOptions& options) const;
 
   // The whole catalogue in one bottom-up pass over the topological order.
+  // The first call also readies Update()'s scratch space (16 bytes and 1 bit
+  // a part, its pages mapped in), so no update pays for that.
   void RollupAll();
   bool has_table() const { return !component_.empty(); }
 
-  // REQUIRES: RollupAll() ran. Content of one unit of `product` (as a product).
+  // REQUIRES: RollupAll() ran. Content of one unit of `product` (as a product):
+  // a foreign part's is its contribution (stored); any other part's is summed
+  // from its components' contributions on demand (O(components)), so the
+  // passes store one record per part.
   ContentBounds content(NodeId product) const;
   DeMinimisOutcome Decide(NodeId product, double threshold) const;
 
   // After graph.SetFacts(changed, ...): recomputes `changed` and, while their
-  // contribution changes, its ancestors only, level by level (a parent's
-  // level is above its parts', so each ancestor is visited once, after every
-  // changed part below it). A parent's content moves by quantity x the
-  // change of its part; nothing is recomputed from all its components unless
-  // a bound comes back from infinity. No allocation once the scratch space
-  // has grown to the largest ancestor set seen. Returns how many parts were
-  // recomputed. REQUIRES: RollupAll() ran.
+  // contribution changes, its ancestors only, in topological-rank order (each
+  // ancestor once, after every changed part below it). A foreign parent's
+  // contribution moves by quantity x the change of its part (the changes are
+  // summed while it waits); a US-origin parent is not visited (its
+  // contribution does not depend on its components); a parent of unknown
+  // origin, or one whose bound comes back from infinity, is recomputed from
+  // all its components. Allocates nothing once its scratch space exists.
+  // Returns how many parts were recomputed. REQUIRES: RollupAll() ran.
   size_t Update(NodeId changed);
 
  private:
+  // The summed changes reaching a queued part (low is NaN: recompute it from
+  // all its components instead). No initialiser: the array is never cleared.
+  struct Pending {
+    double low;
+    double high;
+  };
+
   void PreparePolicy();
   // 0: does not count, 1: counts, 2: classification unknown.
   uint8_t CountsCode(NodeId n) const;
+  // Allocates Update()'s scratch space and maps its pages in (once).
+  void PrepareScratch();
+  // Content of n from its components' current contributions.
+  ContentBounds Inner(NodeId n) const;
 
   const BomGraph& graph_;
   const ContentPolicy& policy_;
   std::vector<uint8_t> counts_;  // class id * kPartKindCount + kind -> 0/1/2
-  // Per node: content as a product; kept for parts not known to be foreign
-  // (for a foreign part it equals its contribution, in component_).
-  std::vector<ContentBounds> content_;
-  std::vector<ContentBounds> component_;  // per node: contribution of one unit as a component
-  // Scratch for Update(), all zero between calls: one bit per node. dirty_:
-  // queued for recomputation; full_: recompute from all components (a
-  // bound came back from infinity, so a difference is not defined).
+  // Per node: contribution of one unit as a component (huge pages: read at random).
+  internal::BigVector<ContentBounds> component_;
+  // Scratch for Update(). pending_: per node, meaningful only while the node
+  // is queued (written, not added to, when it is queued). dirty_: one bit per
+  // node, queued; all zero between calls. dirty_words_: one bit per word of
+  // dirty_ with a bit set.
+  std::unique_ptr<Pending[], internal::FreeDeleter> pending_;
+  size_t pending_size_ = 0;
   std::vector<uint64_t> dirty_;
-  std::vector<uint64_t> full_;
-  std::vector<uint64_t> dirty_words_;  // one bit per word of dirty_ with a bit set
+  std::vector<uint64_t> dirty_words_;
 };
 
 // Decides an outcome from a product's facts and its content bounds (shared by
