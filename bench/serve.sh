@@ -9,15 +9,13 @@ conns=${3:-16}
 wrk_threads=${4:-2}
 server_threads=${5:-16}
 cordon=$build/cordon
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/serve_lib.sh"
+serve_scratch
 export CORDON_TOKEN=$("$cordon" tokens add bench --role analyst --tokens "$tmp/tokens.txt" 2>/dev/null)
 # No --lists: /check screens parties against the bundled list entries (exact), and /screen uses the
 # full CSL beside the checkout (../shared), as `cordon screen` does. LISTS=PATH screens /check too.
 lists=()
 [ -n "${LISTS:-}" ] && lists=(--lists "$LISTS")
-. "$(dirname "$0")/serve_lib.sh"
 serve_start "$cordon" "$tmp" --threads "$server_threads" --context examples/context.json "${lists[@]}" || exit 1
 run() {  # name script
   local before after out

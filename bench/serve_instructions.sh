@@ -10,14 +10,12 @@ build=${1:-build/release}
 script=${2:-bench/wrk/check.lua}
 duration=${3:-20}
 cordon=$build/cordon
-tmp=$(mktemp -d)
-pid=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/serve_lib.sh"
+serve_scratch
 export CORDON_TOKEN=$("$cordon" tokens add bench --role analyst --tokens "$tmp/tokens.txt" 2>/dev/null)
 valgrind --tool=callgrind --callgrind-out-file="$tmp/cg.out" \
   "$cordon" serve --port 0 --tokens "$tmp/tokens.txt" --threads 4 --context examples/context.json 2> "$tmp/serve.err" &
 pid=$!
-. "$(dirname "$0")/serve_lib.sh"
 serve_wait "$tmp" 3000 || exit 1  # valgrind starts slowly
 wrk -t1 -c2 -d"${WARMUP:-10}s" -s "$script" "http://127.0.0.1:$port" > /dev/null  # warm-up, not counted
 callgrind_control -z "$pid" > /dev/null 2>&1  # count from here

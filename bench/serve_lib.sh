@@ -1,5 +1,12 @@
 # Sourced by bench/serve.sh, bench/soak.sh, bench/serve_instructions.sh and tests/serve/*.sh:
 # `cordon serve` on a free loopback port.
+# serve_scratch: a scratch folder $tmp and an exit trap that stops the server $pid (if started) and
+# removes the folder.
+serve_scratch() {
+  tmp=$(mktemp -d)
+  pid=
+  trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+}
 # serve_start CORDON TMP [SERVE ARGS...] starts it with the token file TMP/tokens.txt and sets the
 # globals pid and port (the caller's trap stops $pid); its stderr goes to TMP/serve.err.
 serve_start() {

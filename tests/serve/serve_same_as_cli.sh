@@ -5,11 +5,8 @@
 # Usage: serve_same_as_cli.sh CORDON   (from the checkout root; the full CSL in ../shared)
 set -eu
 cordon=$1
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_start
+. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_scratch, serve_start
+serve_scratch
 fail() { echo "FAIL: $*" >&2; cat "$tmp/serve.err" >&2 || true; exit 1; }
 name="Huawei Tech. Co Ltd"
 # A reviewer accepts the best hit of $name as a false positive, as an officer would.

@@ -3,11 +3,8 @@
 # refuses /licenses without one, and stops on SIGTERM.
 set -eu
 cordon=$1
-tmp=$(mktemp -d)
-pid=
-cleanup() { [ -n "$pid" ] && kill "$pid" 2>/dev/null; rm -rf "$tmp"; }
-trap cleanup EXIT
-. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_start
+. "$(dirname "$0")/../../bench/serve_lib.sh"  # serve_scratch, serve_start
+serve_scratch
 fail() { echo "FAIL: $*" >&2; cat "$tmp/serve.err" >&2 || true; exit 1; }
 token=$("$cordon" tokens add ci --role analyst --tokens "$tmp/tokens.txt" 2>/dev/null)
 grep -q "$token" "$tmp/tokens.txt" && fail "the token file holds the token itself"
