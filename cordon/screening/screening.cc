@@ -10,10 +10,7 @@
 #include <new>
 #include <numeric>
 
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-
+#include "cordon/base/huge_pages.h"
 #include "cordon/screening/internal/name_table.h"
 
 namespace cordon::screening {
@@ -26,41 +23,6 @@ using internal::PreparedQuery;
 
 const char* MatchedOnName(MatchedOn m) { return m == MatchedOn::kName ? "name" : "alias"; }
 
-namespace {
-
-// Allocates arrays of 2 MiB and more on 2 MiB boundaries and asks Linux for
-// transparent huge pages there. A scan touches a few cache lines in each of
-// thousands of places over ~50 MB; with 4 KiB pages most of those reads
-// also missed the TLB (the prefetches stalled on page walks).
-template <class T>
-struct HugePageAllocator {
-  using value_type = T;
-  static constexpr size_t kHuge = size_t{2} << 20;
-  HugePageAllocator() = default;
-  template <class U>
-  HugePageAllocator(const HugePageAllocator<U>&) {}  // NOLINT: allocator rebind
-  T* allocate(size_t n) {
-    const size_t bytes = n * sizeof(T);
-    if (bytes < kHuge) return std::allocator<T>().allocate(n);
-    void* p = std::aligned_alloc(kHuge, (bytes + kHuge - 1) / kHuge * kHuge);
-    if (p == nullptr) throw std::bad_alloc();
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-    madvise(p, (bytes + kHuge - 1) / kHuge * kHuge, MADV_HUGEPAGE);  // a hint: failure changes nothing
-#endif
-    return static_cast<T*>(p);
-  }
-  void deallocate(T* p, size_t n) {
-    if (n * sizeof(T) < kHuge) return std::allocator<T>().deallocate(p, n);
-    std::free(p);
-  }
-  template <class U>
-  bool operator==(const HugePageAllocator<U>&) const { return true; }
-};
-template <class T>
-using HugeVector = std::vector<T, HugePageAllocator<T>>;
-
-}  // namespace
-
 // The names of one key kind in scan order: by key length, then by the key's
 // first byte, then in the order of a recursive bisection on their character
 // masks (names with the same characters sit together; Split, BuildTree). The nodes
@@ -70,6 +32,9 @@ using HugeVector = std::vector<T, HugePageAllocator<T>>;
 // bound the score of every one of them at once. Per name a scan reads 16 bytes
 // (Bits). The keys themselves are stored again in scan order, all keys of one
 // length back to back, so the names that pass are scored from nearby memory.
+// The scan touches a few lines in each of thousands of places over ~50 MB, so
+// its arrays are BigVectors (huge pages: without them most reads also missed
+// the TLB and the prefetches stalled on page walks).
 struct ScreeningIndex::Family {
   std::vector<uint32_t> bucket_start;  // names of key length L: [bucket_start[L], bucket_start[L + 1])
   std::vector<uint32_t> bucket_roots;  // their trees: roots[bucket_roots[L], bucket_roots[L + 1])
@@ -79,11 +44,11 @@ struct ScreeningIndex::Family {
   struct Bits {
     uint64_t w1, w2;
   };
-  HugeVector<Bits> bits;
-  HugeVector<uint32_t> name;
-  HugeVector<uint32_t> weak_id;  // NameTable::weak_id of the name at each position
+  BigVector<Bits> bits;
+  BigVector<uint32_t> name;
+  BigVector<uint32_t> weak_id;  // NameTable::weak_id of the name at each position
   std::vector<size_t> key_start;  // key of position p (length L): keys[key_start[L] + (p - bucket_start[L]) * L]
-  HugeVector<char> keys;
+  BigVector<char> keys;
   struct Node {
     uint64_t any1, any2;  // union of the names' m1, m2
     uint64_t all1, all2;  // intersection
@@ -91,7 +56,7 @@ struct ScreeningIndex::Family {
     uint8_t first;        // the first byte of every name below
     bool leaf;
   };
-  HugeVector<Node> nodes;
+  BigVector<Node> nodes;
 
   std::string_view key(uint32_t p, uint32_t len) const {
     return std::string_view(keys.data() + key_start[len] + size_t{p - bucket_start[len]} * len, len);
@@ -268,8 +233,8 @@ void BuildTree(ScreeningIndex::Family& f, Order* order, Order* tmp, uint32_t id,
 
 // Temporary arrays of a build, reused by the three families.
 struct BuildScratch {
-  HugeVector<Order> order, sorted;
-  HugeVector<uint32_t> ids;  // 2 per name
+  BigVector<Order> order, sorted;
+  BigVector<uint32_t> ids;  // 2 per name
   std::vector<uint32_t> start;
 };
 
@@ -279,7 +244,7 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
   // Counting sort by (key length, first byte), keeping the indexing order
   // (no comparison sort): count, then place the name ids, then gather the
   // records in that order.
-  HugeVector<Order>& order = scratch.order;
+  BigVector<Order>& order = scratch.order;
   order.resize(n);
   scratch.ids.resize(2 * size_t{n});
   uint32_t* const bucket_of = scratch.ids.data();  // per name: len * 256 + first byte
@@ -303,7 +268,7 @@ std::unique_ptr<ScreeningIndex::Family> BuildFamily(const NameTable& t, KeyKind 
     std::vector<uint32_t> pos(start.begin(), start.end() - 1);
     for (uint32_t i = 0; i < n; ++i) placed[pos[bucket_of[i]]++] = i;
   }
-  HugeVector<Order>& sorted = scratch.sorted;
+  BigVector<Order>& sorted = scratch.sorted;
   sorted.resize(n);
   constexpr uint32_t kAhead = 16;  // the gather is a cache miss per name without it
   for (uint32_t p = 0; p < n; ++p) {

@@ -32,7 +32,7 @@
 #include "cordon/base/interner.h"
 #include "cordon/base/status.h"
 #include "cordon/supplychain/catalog.h"
-#include "cordon/supplychain/internal/huge_pages.h"
+#include "cordon/base/huge_pages.h"
 
 namespace cordon::supplychain {
 
@@ -173,12 +173,12 @@ class BomGraph {
   std::vector<uint32_t> id_table_;    // open addressing, node+1, 0 = empty
 
   // The adjacency, in huge pages where the system gives them (the passes
-  // read it at random: see internal/huge_pages.h).
-  internal::BigVector<uint64_t> child_offset_;  // size()+1
-  internal::BigVector<NodeId> child_;
-  internal::BigVector<double> quantity_;
-  internal::BigVector<uint64_t> parent_offset_;  // size()+1
-  internal::BigVector<ParentEdge> parent_;
+  // read it at random: see cordon/base/huge_pages.h).
+  BigVector<uint64_t> child_offset_;  // size()+1
+  BigVector<NodeId> child_;
+  BigVector<double> quantity_;
+  BigVector<uint64_t> parent_offset_;  // size()+1
+  BigVector<ParentEdge> parent_;
 
   std::vector<uint8_t> flags_;  // origin | kind << 2 | value state << 4
   std::vector<Symbol> made_in_;

@@ -291,7 +291,7 @@ void DeMinimisRollup::PrepareScratch() {
     // page is touched here, once, so that no update pays for the kernel
     // mapping (and zeroing) the pages its ancestors fall in: at 10 M parts
     // that is tens of milliseconds, far more than an update.
-    pending_.reset(internal::HugePageAllocator<Pending>().allocate(n));
+    pending_.reset(HugePageAllocator<Pending>().allocate(n));
     pending_size_ = n;
     auto* bytes = reinterpret_cast<volatile unsigned char*>(pending_.get());
     for (size_t i = 0; i < n * sizeof(Pending); i += 4096) bytes[i] = 0;

@@ -30,7 +30,7 @@
 #include "cordon/base/interner.h"
 #include "cordon/base/status.h"
 #include "cordon/supplychain/bom_graph.h"
-#include "cordon/supplychain/internal/huge_pages.h"
+#include "cordon/base/huge_pages.h"
 
 namespace cordon::supplychain {
 
@@ -168,12 +168,12 @@ class DeMinimisRollup {
   const ContentPolicy& policy_;
   std::vector<uint8_t> counts_;  // class id * kPartKindCount + kind -> 0/1/2
   // Per node: contribution of one unit as a component (huge pages: read at random).
-  internal::BigVector<ContentBounds> component_;
+  BigVector<ContentBounds> component_;
   // Scratch for Update(). pending_: per node, meaningful only while the node
   // is queued (written, not added to, when it is queued). dirty_: one bit per
   // node, queued; all zero between calls. dirty_words_: one bit per word of
   // dirty_ with a bit set.
-  std::unique_ptr<Pending[], internal::FreeDeleter> pending_;
+  std::unique_ptr<Pending[], FreeDeleter> pending_;
   size_t pending_size_ = 0;
   std::vector<uint64_t> dirty_;
   std::vector<uint64_t> dirty_words_;

@@ -1,13 +1,12 @@
-// Storage for the large per-part and per-edge arrays of the supply-chain
-// passes. On Linux a block of 4 MB or more is aligned to 2 MB and marked
-// MADV_HUGEPAGE before anything touches it, so the kernel backs it with huge
-// pages where it can: the incremental rollup reads a few random entries of
-// 100+ MB arrays per ancestor, and with 4 KB pages each of those reads also
-// misses the TLB (a page walk). Smaller blocks, and other systems, get plain
-// malloc. The advice is only a hint: without transparent huge pages nothing
-// changes but the alignment.
-#ifndef CORDON_SUPPLYCHAIN_INTERNAL_HUGE_PAGES_H_
-#define CORDON_SUPPLYCHAIN_INTERNAL_HUGE_PAGES_H_
+// Storage for large arrays read at random: the screening index's scan arrays
+// and the supply-chain passes' per-part and per-edge arrays. On Linux a block
+// of 2 MB or more is aligned to 2 MB and marked MADV_HUGEPAGE before anything
+// touches it, so the kernel backs it with huge pages where it can: with 4 KB
+// pages each random read of a 100+ MB array also misses the TLB (a page walk).
+// Smaller blocks, and other systems, get plain malloc. The advice is only a
+// hint: without transparent huge pages nothing changes but the alignment.
+#ifndef CORDON_BASE_HUGE_PAGES_H_
+#define CORDON_BASE_HUGE_PAGES_H_
 
 #include <cstddef>
 #include <cstdlib>
@@ -18,7 +17,7 @@
 #include <sys/mman.h>
 #endif
 
-namespace cordon::supplychain::internal {
+namespace cordon {
 
 template <typename T>
 struct HugePageAllocator {
@@ -32,7 +31,7 @@ struct HugePageAllocator {
     void* p = nullptr;
 #ifdef __linux__
     constexpr size_t kHuge = size_t{2} << 20;
-    if (bytes >= 2 * kHuge) {
+    if (bytes >= kHuge) {
       const size_t size = (bytes + kHuge - 1) / kHuge * kHuge;
       p = std::aligned_alloc(kHuge, size);
       if (p != nullptr) madvise(p, size, MADV_HUGEPAGE);
@@ -61,6 +60,6 @@ struct FreeDeleter {
   void operator()(void* p) const { std::free(p); }
 };
 
-}  // namespace cordon::supplychain::internal
+}  // namespace cordon
 
-#endif  // CORDON_SUPPLYCHAIN_INTERNAL_HUGE_PAGES_H_
+#endif  // CORDON_BASE_HUGE_PAGES_H_
