@@ -184,6 +184,7 @@ Result<int> Program::Compile(const Expr& e, Type want) {
   if (nodes_[n].type != want) {
     return TypeError(e, std::string("expected a ") + TypeName(want) + " condition, this is a " + TypeName(nodes_[n].type));
   }
+  if (want == Type::kBool) EmitRoot(n);
   return n;
 }
 
@@ -889,14 +890,14 @@ inline __attribute__((always_inline)) Val Program::Leaf(int idx, Frame& f) const
   }
 }
 
-Tri Program::Truth(int idx, Frame& f) const {
+Tri Program::Walk(int idx, Frame& f) const {
   const Node& n = nodes_[idx];
   switch (n.op) {
     case Op::kAllOf: {
       const int mark = f.n_missing;
       bool unknown = false;
       for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
-        Tri t = Truth(*k, f);
+        Tri t = Walk(*k, f);
         if (t == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
         unknown = unknown || t == Tri::kUnknown;
       }
@@ -906,7 +907,7 @@ Tri Program::Truth(int idx, Frame& f) const {
       const int mark = f.n_missing;
       bool unknown = false;
       for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
-        Tri t = Truth(*k, f);
+        Tri t = Walk(*k, f);
         if (t == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
         unknown = unknown || t == Tri::kUnknown;
       }
@@ -920,7 +921,7 @@ Tri Program::Truth(int idx, Frame& f) const {
       return (a.sym == n.sym) == (n.op == Op::kFactEqSym) ? Tri::kTrue : Tri::kFalse;
     }
     case Op::kNot: {
-      Tri t = Truth(n.a, f);
+      Tri t = Walk(n.a, f);
       return t == Tri::kUnknown ? t : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
     }
     case Op::kConstBool: return n.num != 0 ? Tri::kTrue : Tri::kFalse;
@@ -951,7 +952,7 @@ Tri Program::Truth(int idx, Frame& f) const {
         return m.value;
       }
       int mark = f.n_missing;
-      Tri t = Truth(n.a, f);
+      Tri t = Walk(n.a, f);
       m.epoch = f.epoch;
       m.value = t;
       m.n_missing = 0;
@@ -991,7 +992,7 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kFactInSet:
     case Op::kFactInList:
     case Op::kDefine:
-      return FromTri(Truth(idx, f));
+      return FromTri(Walk(idx, f));
     case Op::kNeg: {
       Val v = Eval(n.a, f);
       return v.k == Val::kNum ? Num(-v.n) : Val{};
@@ -1111,25 +1112,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
     case Op::kFootnote: {
       const PartyView* party = PartyVar(nodes_[n.a], f);
       if (!party) return Tri::kUnknown;
-      bool hit = false;
-      for (const ListEntry* e : party->matches) {
-        if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
-        if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
-        hit = true;
-        bool dup = false;
-        for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
-        if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
-      }
-      if (!hit) {
-        // A possible match on this list leaves the answer open until a person reviews it.
-        for (const ListEntry* e : party->possible) {
-          if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
-            f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, party->index});
-            return Tri::kUnknown;
-          }
-        }
-      }
-      return B(hit);
+      return Listed(n, *party, f);
     }
     case Op::kEntryAllows: {
       const PartyView* party = PartyVar(nodes_[n.a], f);
@@ -1187,7 +1170,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
       bool unknown = false;
       for (const PartyView& p : f.in->parties) {
         f.vars[n.slot] = &p;
-        Tri t = Truth(n.a, f);
+        Tri t = Walk(n.a, f);
         if (t == Tri::kTrue) {
           f.vars[n.slot] = nullptr;
           f.n_missing = mark;
@@ -1211,6 +1194,28 @@ Tri Program::Test(const Node& n, Frame& f) const {
       break;
   }
   return ToTri(Eval(static_cast<int>(&n - nodes_.data()), f));
+}
+
+Tri Program::Listed(const Node& n, const PartyView& party, Frame& f) const {
+  bool hit = false;
+  for (const ListEntry* e : party.matches) {
+    if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
+    if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
+    hit = true;
+    bool dup = false;
+    for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
+    if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
+  }
+  if (!hit) {
+    // A possible match on this list leaves the answer open until a person reviews it.
+    for (const ListEntry* e : party.possible) {
+      if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
+        f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, party.index});
+        return Tri::kUnknown;
+      }
+    }
+  }
+  return hit ? Tri::kTrue : Tri::kFalse;
 }
 
 std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) const {
@@ -1256,5 +1261,494 @@ std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) cons
   if (m.party == -2) return std::string("service.performer.") + name;
   return name;
 }
+
+
+// ---------------------------------------------------------------------------
+// Compiled conditions
+//
+// Each root condition is compiled to a flat run of instructions executed by one loop (Run):
+// no recursion, `and`/`or` chains as conditional jumps, operands resolved at compile time. The
+// accumulator holds the last answer. Leaves come in three forms: plain (leave the answer in the
+// accumulator), And and Or (a chain step fused into the leaf: on a deciding answer reset the
+// missing facts to the chain's mark and jump to the chain's end; else note an unknown and go on).
+// A chain keeps, per nesting level, the number of missing facts at its start (mark) and whether
+// a child was unknown (unk): exactly the tree walk's locals.
+
+namespace {
+
+#define CORDON_VM_LEAVES(X) X(FactBool) X(EqSym) X(CmpNum) X(InSet) X(InList) X(Const) X(Test) X(Walk) X(AnyListed)
+enum VOp : uint8_t {
+#define CORDON_VM_ENUM(name) kV##name, kV##name##And, kV##name##Or,
+  CORDON_VM_LEAVES(CORDON_VM_ENUM)
+#undef CORDON_VM_ENUM
+  kVRet, kVNot, kVAndBegin, kVAndNext, kVAndEnd, kVOrBegin, kVOrNext, kVOrEnd,
+  kVDefBegin, kVDefEnd, kVAnyBegin, kVAnyNext, kVAnyEnd,
+};
+constexpr uint8_t kVAnd = 1, kVOr = 2;  // offsets of a leaf's fused-step forms
+constexpr bool IsLeafOp(uint8_t op) { return op < kVRet; }
+
+// The sign mask of a numeric comparison: bit c+1 set when the comparison holds for sign c.
+uint32_t SignMask(Tok t) {
+  uint32_t m = 0;
+  for (int c = -1; c <= 1; ++c) {
+    if (CmpHolds(t, c)) m |= 1u << (c + 1);
+  }
+  return m;
+}
+
+inline Tri Negate(Tri t, uint8_t neg) {
+  return t == Tri::kUnknown ? t : static_cast<Tri>(static_cast<uint8_t>(t) ^ neg);
+}
+inline Tri FromBool(bool b, uint8_t neg) { return static_cast<Tri>(static_cast<uint8_t>(b) ^ neg); }
+
+// Whether Program::Test answers this node directly (the fallback leaf).
+bool TestHandles(Op op) {
+  switch (op) {
+    case Op::kCmp: case Op::kIn: case Op::kKnown: case Op::kChartRequires: case Op::kListed:
+    case Op::kFootnote: case Op::kEntryAllows: case Op::kIntersects: case Op::kSubjectOnlyVia:
+    case Op::kContainsText: case Op::kAny:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int Program::EmitLeaf(uint8_t op, int a) {
+  Ins i;
+  i.op = op;
+  i.a = a;
+  code_.push_back(i);
+  return static_cast<int>(code_.size() - 1);
+}
+
+void Program::EmitRoot(int root) {
+  const size_t start = code_.size();
+  emit_failed_ = false;
+  EmitBool(root, 0);
+  if (emit_failed_) {
+    // Nested deeper than the loop's levels: this condition is walked instead.
+    code_.resize(start);
+    return;
+  }
+  Ins ret;
+  ret.op = kVRet;
+  code_.push_back(ret);
+  if (code_at_.size() < nodes_.size()) code_at_.resize(nodes_.size(), -1);
+  code_at_[static_cast<size_t>(root)] = static_cast<int32_t>(start);
+}
+
+int Program::EmitBool(int idx, int level) {
+  if (level >= kMaxLevels) {
+    emit_failed_ = true;
+    return -1;
+  }
+  const Node& n = nodes_[idx];
+  // A fact or party field of a known type against a constant, a set or a list.
+  auto operand = [&](int a, Type want, uint8_t* src) {
+    const Node& x = nodes_[a];
+    if (x.type != want) return false;
+    if (x.op == Op::kFact) { *src = 0; return true; }
+    if (x.op == Op::kPartyField) { *src = 1; return true; }
+    return false;
+  };
+  switch (n.op) {
+    case Op::kAllOf:
+    case Op::kAnyOf: {
+      const bool all = n.op == Op::kAllOf;
+      Ins begin;
+      begin.op = all ? kVAndBegin : kVOrBegin;
+      begin.level = static_cast<uint8_t>(level);
+      code_.push_back(begin);
+      std::vector<size_t> exits;
+      for (int k = 0; k < n.b; ++k) {
+        const int leaf = EmitBool(kids_[n.a + k], level + 1);
+        if (emit_failed_) return -1;
+        if (leaf >= 0 && static_cast<size_t>(leaf) == code_.size() - 1) {
+          code_[leaf].op = static_cast<uint8_t>(code_[leaf].op + (all ? kVAnd : kVOr));
+          code_[leaf].level = static_cast<uint8_t>(level);
+          exits.push_back(static_cast<size_t>(leaf));
+        } else {
+          Ins step;
+          step.op = all ? kVAndNext : kVOrNext;
+          step.level = static_cast<uint8_t>(level);
+          code_.push_back(step);
+          exits.push_back(code_.size() - 1);
+        }
+      }
+      Ins end;
+      end.op = all ? kVAndEnd : kVOrEnd;
+      end.level = static_cast<uint8_t>(level);
+      code_.push_back(end);
+      for (size_t e : exits) code_[e].jump = static_cast<int32_t>(code_.size());
+      return -1;
+    }
+    case Op::kNot: {
+      const int leaf = EmitBool(n.a, level);
+      if (emit_failed_) return -1;
+      if (leaf >= 0 && static_cast<size_t>(leaf) == code_.size() - 1) {
+        code_[leaf].neg ^= 1;
+        return leaf;
+      }
+      Ins i;
+      i.op = kVNot;
+      code_.push_back(i);
+      return -1;
+    }
+    case Op::kDefine: {
+      Ins begin;
+      begin.op = kVDefBegin;
+      begin.level = static_cast<uint8_t>(level);
+      begin.sym = static_cast<uint32_t>(n.slot);
+      code_.push_back(begin);
+      const size_t at = code_.size() - 1;
+      EmitBool(n.a, level + 1);
+      if (emit_failed_) return -1;
+      Ins end = begin;
+      end.op = kVDefEnd;
+      code_.push_back(end);
+      code_[at].jump = static_cast<int32_t>(code_.size());
+      return -1;
+    }
+    case Op::kAny: {
+      const Node& body = nodes_[n.a];
+      if ((body.op == Op::kListed || body.op == Op::kFootnote) && nodes_[body.a].op == Op::kPartyVar &&
+          nodes_[body.a].slot == n.slot) {
+        const int leaf = EmitLeaf(kVAnyListed, n.a);
+        code_[leaf].sym = static_cast<uint32_t>(n.slot);
+        return leaf;
+      }
+      Ins begin;
+      begin.op = kVAnyBegin;
+      begin.level = static_cast<uint8_t>(level);
+      begin.sym = static_cast<uint32_t>(n.slot);
+      code_.push_back(begin);
+      const size_t at = code_.size() - 1;
+      EmitBool(n.a, level + 1);
+      if (emit_failed_) return -1;
+      Ins next = begin;
+      next.op = kVAnyNext;
+      next.jump = static_cast<int32_t>(at + 1);  // the body, for the next party
+      code_.push_back(next);
+      const size_t next_at = code_.size() - 1;
+      Ins end = begin;
+      end.op = kVAnyEnd;
+      code_.push_back(end);
+      code_[at].jump = static_cast<int32_t>(code_.size() - 1);  // no parties: straight to the end
+      code_[next_at].a = static_cast<int32_t>(code_.size());     // a party satisfied it: past the end
+      return -1;
+    }
+    case Op::kConstBool: {
+      const int leaf = EmitLeaf(kVConst, idx);
+      code_[leaf].sym = n.num != 0 ? 1 : 0;
+      return leaf;
+    }
+    case Op::kFact:
+      return EmitLeaf(kVFactBool, idx);
+    case Op::kPartyField:
+      if (n.type == Type::kBool) {
+        const int leaf = EmitLeaf(kVFactBool, idx);
+        code_[leaf].src = 1;
+        return leaf;
+      }
+      break;
+    case Op::kFactEqSym:
+    case Op::kFactNeSym: {
+      const int leaf = EmitLeaf(kVEqSym, n.a);
+      code_[leaf].sym = n.sym;
+      code_[leaf].neg = n.op == Op::kFactNeSym ? 1 : 0;
+      return leaf;
+    }
+    case Op::kFactCmpNum: {
+      const int leaf = EmitLeaf(kVCmpNum, n.a);
+      code_[leaf].sym = SignMask(n.tok);
+      code_[leaf].num = n.num;
+      return leaf;
+    }
+    case Op::kFactInSet: {
+      const int leaf = EmitLeaf(kVInSet, n.a);
+      code_[leaf].set = n.set;
+      return leaf;
+    }
+    case Op::kFactInList: {
+      const int leaf = EmitLeaf(kVInList, n.a);
+      code_[leaf].sym = static_cast<uint32_t>(n.list);
+      return leaf;
+    }
+    case Op::kCmp: {
+      // The same shapes Fuse rewrites for facts, here for party fields (p.country == "CN").
+      const Node& b = nodes_[n.b];
+      uint8_t src = 0;
+      if (b.op == Op::kConstSym && (n.tok == Tok::kEq || n.tok == Tok::kNe) && operand(n.a, Type::kSym, &src)) {
+        const int leaf = EmitLeaf(kVEqSym, n.a);
+        code_[leaf].src = src;
+        code_[leaf].sym = b.sym;
+        code_[leaf].neg = n.tok == Tok::kNe ? 1 : 0;
+        return leaf;
+      }
+      if (b.op == Op::kConstNum && operand(n.a, Type::kNum, &src)) {
+        const int leaf = EmitLeaf(kVCmpNum, n.a);
+        code_[leaf].src = src;
+        code_[leaf].sym = SignMask(n.tok);
+        code_[leaf].num = b.num;
+        return leaf;
+      }
+      break;
+    }
+    case Op::kIn: {
+      const Node& b = nodes_[n.b];
+      uint8_t src = 0;
+      if (b.op == Op::kSetRef && operand(n.a, Type::kSym, &src)) {
+        const int leaf = EmitLeaf(kVInSet, n.a);
+        code_[leaf].src = src;
+        code_[leaf].set = b.set;
+        return leaf;
+      }
+      if (b.op == Op::kConstList && operand(n.a, Type::kSym, &src)) {
+        const int leaf = EmitLeaf(kVInList, n.a);
+        code_[leaf].src = src;
+        code_[leaf].sym = static_cast<uint32_t>(b.list);
+        return leaf;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return EmitLeaf(TestHandles(n.op) ? kVTest : kVWalk, idx);
+}
+
+Tri Program::AnyListed(const Node& listed, int slot, Frame& f) const {
+  // Test's `any` with Listed for its body, the party variable bound by the loop itself.
+  const int mark = f.n_missing;
+  bool unknown = false;
+  for (const PartyView& p : f.in->parties) {
+    const Tri t = Listed(listed, p, f);
+    if (t == Tri::kTrue) {
+      f.vars[slot] = nullptr;
+      f.n_missing = mark;
+      return Tri::kTrue;
+    }
+    if (t == Tri::kUnknown) unknown = true;
+  }
+  f.vars[slot] = nullptr;
+  for (const auto& u : f.in->tx->unknown) {
+    if (u.rfind("parties", 0) == 0) {
+      f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
+      return Tri::kUnknown;
+    }
+  }
+  if (unknown) return Tri::kUnknown;
+  f.n_missing = mark;
+  return Tri::kFalse;
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"  // labels as values (computed goto), a GCC extension
+Tri Program::Run(int pc, Frame& f) const {
+  static const void* const kTable[] = {
+#define CORDON_VM_LABELS(name) &&L_##name, &&L_##name##And, &&L_##name##Or,
+      CORDON_VM_LEAVES(CORDON_VM_LABELS)
+#undef CORDON_VM_LABELS
+      &&L_Ret, &&L_Not, &&L_AndBegin, &&L_AndNext, &&L_AndEnd, &&L_OrBegin, &&L_OrNext, &&L_OrEnd,
+      &&L_DefBegin, &&L_DefEnd, &&L_AnyBegin, &&L_AnyNext, &&L_AnyEnd,
+  };
+  const Ins* const code = code_.data();
+  const Node* const nodes = nodes_.data();
+  const Ins* ip = code + pc;
+  Tri acc = Tri::kFalse;
+  int mark[kMaxLevels];
+  bool unk[kMaxLevels];
+  uint32_t iter[kMaxLevels];
+
+  auto load = [&](const Ins& i) __attribute__((always_inline)) {
+    const Node& x = nodes[i.a];
+    return i.src ? LoadPartyField(x, f) : LoadFact(x, f);
+  };
+  auto fact_bool = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = load(i);
+    return v.k == Val::kBool ? FromBool(v.b, i.neg) : Tri::kUnknown;
+  };
+  auto eq_sym = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = load(i);
+    return v.k == Val::kSym ? FromBool(v.sym == i.sym, i.neg) : Tri::kUnknown;
+  };
+  auto cmp_num = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = load(i);
+    if (v.k != Val::kNum) return Tri::kUnknown;
+    const int c = v.n < i.num ? -1 : (v.n > i.num ? 1 : 0);
+    return FromBool((i.sym >> (c + 1)) & 1, i.neg);
+  };
+  auto in_set = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = load(i);
+    if (v.k != Val::kSym) return Tri::kUnknown;
+    if (!i.set->eccn_hierarchy) return FromBool(PlainInSet(v.sym, i.set, f) == Tri::kTrue, i.neg);
+    const Tri t = EccnInSet(v.sym, i.set, f);
+    // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+    if (t == Tri::kUnknown) {
+      if (i.src == 0) AddMissingFact(nodes[i.a], f);
+      return t;
+    }
+    return Negate(t, i.neg);
+  };
+  auto in_list = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = load(i);
+    if (v.k != Val::kSym) return Tri::kUnknown;
+    const std::vector<Symbol>& l = lists_[i.sym];
+    bool found = false;
+    for (Symbol s : l) found = found || s.id() == v.sym;
+    return FromBool(found, i.neg);
+  };
+  auto constant = [&](const Ins& i) __attribute__((always_inline)) { return FromBool(i.sym != 0, i.neg); };
+  auto test = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Test(nodes[i.a], f), i.neg); };
+  auto walk = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Walk(i.a, f), i.neg); };
+  auto any_listed = [&](const Ins& i) __attribute__((always_inline)) {
+    return Negate(AnyListed(nodes[i.a], static_cast<int>(i.sym), f), i.neg);
+  };
+
+#define DISPATCH() goto* kTable[ip->op]
+#define NEXT() \
+  do {         \
+    ++ip;      \
+    DISPATCH(); \
+  } while (0)
+#define JUMP(target)        \
+  do {                      \
+    ip = code + (target);   \
+    DISPATCH();             \
+  } while (0)
+#define CORDON_VM_LEAF(name, fn)                            \
+  L_##name : acc = fn(*ip);                                 \
+  NEXT();                                                   \
+  L_##name##And : {                                         \
+    const Tri t = fn(*ip);                                  \
+    if (t == Tri::kFalse) {                                 \
+      f.n_missing = mark[ip->level];                        \
+      acc = t;                                              \
+      JUMP(ip->jump);                                       \
+    }                                                       \
+    unk[ip->level] |= t == Tri::kUnknown;                   \
+    NEXT();                                                 \
+  }                                                         \
+  L_##name##Or : {                                          \
+    const Tri t = fn(*ip);                                  \
+    if (t == Tri::kTrue) {                                  \
+      f.n_missing = mark[ip->level];                        \
+      acc = t;                                              \
+      JUMP(ip->jump);                                       \
+    }                                                       \
+    unk[ip->level] |= t == Tri::kUnknown;                   \
+    NEXT();                                                 \
+  }
+
+  DISPATCH();
+  CORDON_VM_LEAF(FactBool, fact_bool)
+  CORDON_VM_LEAF(EqSym, eq_sym)
+  CORDON_VM_LEAF(CmpNum, cmp_num)
+  CORDON_VM_LEAF(InSet, in_set)
+  CORDON_VM_LEAF(InList, in_list)
+  CORDON_VM_LEAF(Const, constant)
+  CORDON_VM_LEAF(Test, test)
+  CORDON_VM_LEAF(Walk, walk)
+  CORDON_VM_LEAF(AnyListed, any_listed)
+L_Ret:
+  return acc;
+L_Not:
+  acc = Negate(acc, 1);
+  NEXT();
+L_AndBegin:
+L_OrBegin:
+  mark[ip->level] = f.n_missing;
+  unk[ip->level] = false;
+  NEXT();
+L_AndNext:
+  if (acc == Tri::kFalse) {
+    f.n_missing = mark[ip->level];
+    JUMP(ip->jump);
+  }
+  unk[ip->level] |= acc == Tri::kUnknown;
+  NEXT();
+L_OrNext:
+  if (acc == Tri::kTrue) {
+    f.n_missing = mark[ip->level];
+    JUMP(ip->jump);
+  }
+  unk[ip->level] |= acc == Tri::kUnknown;
+  NEXT();
+L_AndEnd:
+  acc = unk[ip->level] ? Tri::kUnknown : Tri::kTrue;
+  NEXT();
+L_OrEnd:
+  if (!unk[ip->level]) f.n_missing = mark[ip->level];
+  acc = unk[ip->level] ? Tri::kUnknown : Tri::kFalse;
+  NEXT();
+L_DefBegin: {
+  // Definitions are remembered per epoch with the missing facts they recorded.
+  const DefineMemo& m = f.defines[ip->sym];
+  if (m.epoch == f.epoch) {
+    for (int i = 0; i < m.n_missing; ++i) f.AddMissing(m.missing[i]);
+    acc = m.value;
+    JUMP(ip->jump);
+  }
+  mark[ip->level] = f.n_missing;
+  NEXT();
+}
+L_DefEnd: {
+  DefineMemo& m = f.defines[ip->sym];
+  m.epoch = f.epoch;
+  m.value = acc;
+  m.n_missing = 0;
+  for (int i = mark[ip->level]; i < f.n_missing && m.n_missing < 4; ++i) m.missing[m.n_missing++] = f.missing[i];
+  NEXT();
+}
+L_AnyBegin: {
+  mark[ip->level] = f.n_missing;
+  unk[ip->level] = false;
+  iter[ip->level] = 0;
+  const std::vector<PartyView>& parties = f.in->parties;
+  if (parties.empty()) JUMP(ip->jump);
+  f.vars[ip->sym] = &parties[0];
+  NEXT();
+}
+L_AnyNext: {
+  if (acc == Tri::kTrue) {
+    f.vars[ip->sym] = nullptr;
+    f.n_missing = mark[ip->level];
+    JUMP(ip->a);
+  }
+  unk[ip->level] |= acc == Tri::kUnknown;
+  const std::vector<PartyView>& parties = f.in->parties;
+  if (++iter[ip->level] < parties.size()) {
+    f.vars[ip->sym] = &parties[iter[ip->level]];
+    JUMP(ip->jump);
+  }
+  NEXT();
+}
+L_AnyEnd: {
+  f.vars[ip->sym] = nullptr;
+  // Parties the user declared unknown could hold the answer.
+  for (const auto& u : f.in->tx->unknown) {
+    if (u.rfind("parties", 0) == 0) {
+      f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
+      acc = Tri::kUnknown;
+      NEXT();
+    }
+  }
+  if (unk[ip->level]) {
+    acc = Tri::kUnknown;
+  } else {
+    f.n_missing = mark[ip->level];
+    acc = Tri::kFalse;
+  }
+  NEXT();
+}
+#undef CORDON_VM_LEAF
+#undef JUMP
+#undef NEXT
+#undef DISPATCH
+}
+#pragma GCC diagnostic pop
+#undef CORDON_VM_LEAVES
 
 }  // namespace cordon::rules

@@ -198,6 +198,24 @@ enum class Op : uint8_t {
   kAllOf, kAnyOf,
 };
 
+// One instruction of a compiled condition: each root condition (a rule's `when`, a policy case)
+// is compiled to a flat run of these and executed in one loop (Program::Run; docs/rules.md
+// § How conditions run). Operands are resolved at compile time.
+struct Ins {
+  uint8_t op = 0;
+  uint8_t level = 0;  // the and/or/any/define whose missing-fact mark and unknown flag it uses
+  uint8_t neg = 0;    // leaves: a fused `not` (1 flips true and false, unknown stays)
+  uint8_t src = 0;    // leaves: the operand is a party field (1) or a fact (0)
+  int32_t jump = 0;   // target: short circuit, define memo hit, `any` loop
+  int32_t a = -1;     // leaves: the operand node, or the node itself (fallbacks, any/listed)
+  uint32_t sym = 0;   // symbol constant, list, define slot, party slot, sign mask, or exit target
+  union {
+    double num = 0;
+    const NamedSet* set;
+  };
+};
+static_assert(sizeof(Ins) == 24, "Ins must stay small");
+
 struct Node {
   Op op;
   Type type;
@@ -228,8 +246,19 @@ class Program {
   void SetCurrentRegime(int r) { current_regime_ = r; }
 
   Val Eval(int node, Frame& f) const;
-  // Three-valued truth of a boolean node.
-  Tri Truth(int node, Frame& f) const;
+  // Three-valued truth of a boolean node: root conditions run their compiled code (Run), any
+  // other node is walked (Walk). The two agree, missing facts and evidence included.
+  Tri Truth(int node, Frame& f) const {
+    const size_t i = static_cast<size_t>(node);
+    return i < code_at_.size() && code_at_[i] >= 0 ? Run(code_at_[i], f) : Walk(node, f);
+  }
+  // The tree walk of a node: the reference the compiled code must agree with (tests compare them).
+  Tri Walk(int node, Frame& f) const;
+  // Whether Truth(node) runs compiled code, and the size of all code (tests, docs).
+  bool Compiled(int node) const {
+    return static_cast<size_t>(node) < code_at_.size() && code_at_[static_cast<size_t>(node)] >= 0;
+  }
+  size_t code_size() const { return code_.size(); }
 
   // The path of a missing fact, e.g. "items[0].classification.EU" or "parties[1].headquarters".
   std::string MissingPath(const MissingRef& m, const UnitView* unit) const;
@@ -273,6 +302,23 @@ class Program {
   // Is `sym` a member of the plain `set` on the frame's date, remembered in the same memo.
   Tri PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
   int define_count_ = 0;
+
+  // Compiled conditions (program.cc § Compiled conditions).
+  static constexpr int kMaxLevels = 32;
+  Tri Run(int pc, Frame& f) const;
+  // Compiles the root condition `node` to code_ and records its entry in code_at_.
+  void EmitRoot(int node);
+  // Emits code leaving the node's truth in the accumulator; returns the index of the leaf
+  // instruction that produced it (so a chain step or `not` can be fused into it), else -1.
+  int EmitBool(int node, int level);
+  int EmitLeaf(uint8_t op, int a);
+  // any(p in parties: listed(p, L)) / footnote(...) in one step over the prepared matches.
+  Tri AnyListed(const Node& listed, int slot, Frame& f) const;
+  // listed(p, L) / footnote(p, L, n) for one party, collecting the matching entries.
+  Tri Listed(const Node& n, const PartyView& party, Frame& f) const;
+  std::vector<Ins> code_;
+  std::vector<int32_t> code_at_;  // entry of each compiled root condition, by node; -1 none
+  bool emit_failed_ = false;
 
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
