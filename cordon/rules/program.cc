@@ -1695,6 +1695,16 @@ Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const
   return m.value;
 }
 
+// Out of line, so that the evaluator's loops stay small and a guarded root costs one call only
+// (Run is entered by a tail jump).
+Tri Program::Truth(int node, Frame& f) const {
+  const size_t i = static_cast<size_t>(node);
+  if (i >= roots_.size() || roots_[i].pc < 0) return Walk(node, f);
+  const Root& r = roots_[i];
+  if (r.guard != kNoGuard && GuardFalse(r, f)) return Tri::kFalse;
+  return Run(r.pc, f);
+}
+
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wpedantic"  // labels as values (computed goto), a GCC extension
 Tri Program::Run(int pc, Frame& f) const {
@@ -1825,20 +1835,19 @@ L_OrBegin:
   mark[ip->level] = f.n_missing;
   unk[ip->level] = false;
   NEXT();
+  // A chain step after a child that is not a leaf: `decides` (false for and, true for or) ends it.
+#define CORDON_VM_STEP(decides)         \
+  if (acc == (decides)) {               \
+    f.n_missing = mark[ip->level];      \
+    JUMP(ip->jump);                     \
+  }                                     \
+  unk[ip->level] |= acc == Tri::kUnknown; \
+  NEXT();
 L_AndNext:
-  if (acc == Tri::kFalse) {
-    f.n_missing = mark[ip->level];
-    JUMP(ip->jump);
-  }
-  unk[ip->level] |= acc == Tri::kUnknown;
-  NEXT();
+  CORDON_VM_STEP(Tri::kFalse)
 L_OrNext:
-  if (acc == Tri::kTrue) {
-    f.n_missing = mark[ip->level];
-    JUMP(ip->jump);
-  }
-  unk[ip->level] |= acc == Tri::kUnknown;
-  NEXT();
+  CORDON_VM_STEP(Tri::kTrue)
+#undef CORDON_VM_STEP
 L_AndEnd:
   acc = unk[ip->level] ? Tri::kUnknown : Tri::kTrue;
   NEXT();

@@ -274,12 +274,7 @@ class Program {
   Val Eval(int node, Frame& f) const;
   // Three-valued truth of a boolean node: root conditions run their compiled code (Run), any
   // other node is walked (Walk). The two agree, missing facts and evidence included.
-  Tri Truth(int node, Frame& f) const {
-    const size_t i = static_cast<size_t>(node);
-    if (i >= roots_.size() || roots_[i].pc < 0) return Walk(node, f);
-    const Root& r = roots_[i];
-    return r.guard != kNoGuard && GuardFalse(r, f) ? Tri::kFalse : Run(r.pc, f);
-  }
+  Tri Truth(int node, Frame& f) const;
   // The tree walk of a node: the reference the compiled code must agree with (tests compare them).
   Tri Walk(int node, Frame& f) const;
   // Whether Truth(node) runs compiled code, and the size of all code (tests, docs).
