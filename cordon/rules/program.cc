@@ -184,6 +184,7 @@ Result<int> Program::Compile(const Expr& e, Type want) {
   if (nodes_[n].type != want) {
     return TypeError(e, std::string("expected a ") + TypeName(want) + " condition, this is a " + TypeName(nodes_[n].type));
   }
+  if (want == Type::kBool) EmitRoot(n);
   return n;
 }
 
@@ -828,10 +829,17 @@ Tri Program::InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet*
   return t;
 }
 
-Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
-  const int32_t day = f.in->date.days();
+namespace {
+// The memo slot of a set test; `day` 0 for a set without dated members (one answer for all dates).
+inline EccnMemo& SetMemo(Frame& f, const NamedSet* set, uint32_t sym, int32_t day) {
   const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
-  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+  return f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+}
+}  // namespace
+
+Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f, const std::string_view* texts, bool dated) const {
+  const int32_t day = dated ? f.in->date.days() : 0;
+  EccnMemo& memo = SetMemo(f, set, sym, day);
   Tri t;
   if (memo.set == set && memo.sym == sym && memo.date == day) {
     t = memo.value;
@@ -839,10 +847,12 @@ Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
     std::string_view text = Symbol::FromId(sym).text();
     bool coarse = false;
     t = Tri::kFalse;
-    for (const auto& m : set->members) {
+    for (size_t k = 0; k < set->members.size(); ++k) {
+      const auto& m = set->members[k];
       if (!m.when.Contains(f.in->date)) continue;
-      if (EccnUnder(text, m.value.text())) { t = Tri::kTrue; break; }
-      if (EccnCoarser(text, m.value.text())) coarse = true;
+      const std::string_view member = texts ? texts[k] : m.value.text();
+      if (EccnUnder(text, member)) { t = Tri::kTrue; break; }
+      if (EccnCoarser(text, member)) coarse = true;
     }
     if (t == Tri::kFalse && coarse) t = Tri::kUnknown;
     memo = EccnMemo{set, sym, day, t};
@@ -850,10 +860,9 @@ Tri Program::EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
   return t;
 }
 
-Tri Program::PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const {
-  const int32_t day = f.in->date.days();
-  const uintptr_t key = (reinterpret_cast<uintptr_t>(set) >> 4) ^ (uintptr_t{sym} * 2654435761u) ^ uintptr_t(uint32_t(day));
-  EccnMemo& memo = f.eccn_memo[(key ^ (key >> 7)) % Frame::kEccnMemo];
+Tri Program::PlainInSet(uint32_t sym, const NamedSet* set, Frame& f, bool dated) const {
+  const int32_t day = dated ? f.in->date.days() : 0;
+  EccnMemo& memo = SetMemo(f, set, sym, day);
   if (memo.set == set && memo.sym == sym && memo.date == day) return memo.value;
   Tri t = set->Contains(Symbol::FromId(sym), f.in->date) ? Tri::kTrue : Tri::kFalse;
   memo = EccnMemo{set, sym, day, t};
@@ -889,14 +898,14 @@ inline __attribute__((always_inline)) Val Program::Leaf(int idx, Frame& f) const
   }
 }
 
-Tri Program::Truth(int idx, Frame& f) const {
+Tri Program::Walk(int idx, Frame& f) const {
   const Node& n = nodes_[idx];
   switch (n.op) {
     case Op::kAllOf: {
       const int mark = f.n_missing;
       bool unknown = false;
       for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
-        Tri t = Truth(*k, f);
+        Tri t = Walk(*k, f);
         if (t == Tri::kFalse) { f.n_missing = mark; return Tri::kFalse; }
         unknown = unknown || t == Tri::kUnknown;
       }
@@ -906,7 +915,7 @@ Tri Program::Truth(int idx, Frame& f) const {
       const int mark = f.n_missing;
       bool unknown = false;
       for (const int* k = kids_.data() + n.a, *end = k + n.b; k != end; ++k) {
-        Tri t = Truth(*k, f);
+        Tri t = Walk(*k, f);
         if (t == Tri::kTrue) { f.n_missing = mark; return Tri::kTrue; }
         unknown = unknown || t == Tri::kUnknown;
       }
@@ -920,7 +929,7 @@ Tri Program::Truth(int idx, Frame& f) const {
       return (a.sym == n.sym) == (n.op == Op::kFactEqSym) ? Tri::kTrue : Tri::kFalse;
     }
     case Op::kNot: {
-      Tri t = Truth(n.a, f);
+      Tri t = Walk(n.a, f);
       return t == Tri::kUnknown ? t : (t == Tri::kTrue ? Tri::kFalse : Tri::kTrue);
     }
     case Op::kConstBool: return n.num != 0 ? Tri::kTrue : Tri::kFalse;
@@ -951,7 +960,7 @@ Tri Program::Truth(int idx, Frame& f) const {
         return m.value;
       }
       int mark = f.n_missing;
-      Tri t = Truth(n.a, f);
+      Tri t = Walk(n.a, f);
       m.epoch = f.epoch;
       m.value = t;
       m.n_missing = 0;
@@ -991,7 +1000,7 @@ Val Program::Eval(int idx, Frame& f) const {
     case Op::kFactInSet:
     case Op::kFactInList:
     case Op::kDefine:
-      return FromTri(Truth(idx, f));
+      return FromTri(Walk(idx, f));
     case Op::kNeg: {
       Val v = Eval(n.a, f);
       return v.k == Val::kNum ? Num(-v.n) : Val{};
@@ -1111,25 +1120,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
     case Op::kFootnote: {
       const PartyView* party = PartyVar(nodes_[n.a], f);
       if (!party) return Tri::kUnknown;
-      bool hit = false;
-      for (const ListEntry* e : party->matches) {
-        if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
-        if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
-        hit = true;
-        bool dup = false;
-        for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
-        if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
-      }
-      if (!hit) {
-        // A possible match on this list leaves the answer open until a person reviews it.
-        for (const ListEntry* e : party->possible) {
-          if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
-            f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, party->index});
-            return Tri::kUnknown;
-          }
-        }
-      }
-      return B(hit);
+      return Listed(n, *party, f);
     }
     case Op::kEntryAllows: {
       const PartyView* party = PartyVar(nodes_[n.a], f);
@@ -1187,7 +1178,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
       bool unknown = false;
       for (const PartyView& p : f.in->parties) {
         f.vars[n.slot] = &p;
-        Tri t = Truth(n.a, f);
+        Tri t = Walk(n.a, f);
         if (t == Tri::kTrue) {
           f.vars[n.slot] = nullptr;
           f.n_missing = mark;
@@ -1211,6 +1202,28 @@ Tri Program::Test(const Node& n, Frame& f) const {
       break;
   }
   return ToTri(Eval(static_cast<int>(&n - nodes_.data()), f));
+}
+
+Tri Program::Listed(const Node& n, const PartyView& party, Frame& f) const {
+  bool hit = false;
+  for (const ListEntry* e : party.matches) {
+    if (e->list.id() != n.sym || !EntryInForce(*e, f.in->date)) continue;
+    if (n.op == Op::kFootnote && !EntryHasFootnote(*e, f.in->date, static_cast<int>(n.num))) continue;
+    hit = true;
+    bool dup = false;
+    for (int i = 0; i < f.n_entries; ++i) dup = dup || f.entries[i] == e;
+    if (!dup && f.n_entries < kMaxEvidence) f.entries[f.n_entries++] = e;
+  }
+  if (!hit) {
+    // A possible match on this list leaves the answer open until a person reviews it.
+    for (const ListEntry* e : party.possible) {
+      if (e->list.id() == n.sym && EntryInForce(*e, f.in->date)) {
+        f.AddMissing(MissingRef{Fact::kPartyScreening, n.sym, party.index});
+        return Tri::kUnknown;
+      }
+    }
+  }
+  return hit ? Tri::kTrue : Tri::kFalse;
 }
 
 std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) const {
@@ -1256,5 +1269,658 @@ std::string Program::MissingPath(const MissingRef& m, const UnitView* unit) cons
   if (m.party == -2) return std::string("service.performer.") + name;
   return name;
 }
+
+
+// ---------------------------------------------------------------------------
+// Compiled conditions
+//
+// Each root condition is compiled to a flat run of instructions executed by one loop (Run):
+// no recursion, `and`/`or` chains as conditional jumps, operands resolved at compile time (the
+// fact's memo slot, the set, the constant). The accumulator holds the last answer. Leaves come in
+// three forms: plain (leave the answer in the accumulator), And and Or (a chain step fused into
+// the leaf: on a deciding answer reset the missing facts to the chain's mark and jump past the
+// chain; else note an unknown and go on). A chain keeps, per nesting level, the number of missing
+// facts at its start (mark) and whether a child was unknown (unk): the tree walk's locals.
+
+namespace {
+
+#define CORDON_VM_LEAVES(X)                                                                              \
+  X(FactBool) X(EqSym) X(CmpNum) X(CmpDate) X(InSet) X(InList) X(Intersects) X(Contains) X(Listed) \
+  X(Const) X(Test) X(Walk) X(AnyListed)
+enum VOp : uint8_t {
+#define CORDON_VM_ENUM(name) kV##name, kV##name##And, kV##name##Or,
+  CORDON_VM_LEAVES(CORDON_VM_ENUM)
+#undef CORDON_VM_ENUM
+  kVRet, kVNot, kVAndBegin, kVAndNext, kVAndEnd, kVOrBegin, kVOrNext, kVOrEnd,
+  kVDefBegin, kVDefEnd, kVAnyBegin, kVAnyNext, kVAnyEnd,
+};
+constexpr uint8_t kVAnd = 1, kVOr = 2;  // offsets of a leaf's fused-step forms
+
+// How a leaf's operand loads (Ins::src).
+enum Src : uint8_t {
+  kSrcFact,     // Program::LoadFact (facts the memo does not keep)
+  kSrcField,    // a party field (Program::LoadPartyField)
+  kSrcTx,       // a transaction fact: the fact memo under tx_stamp
+  kSrcUnit,     // an item fact: the fact memo under unit_stamp
+  kSrcClass,    // item.class.<regime> (Ins::arg the regime index)
+  kSrcSubject,  // item.subject (Ins::arg the regime index)
+};
+
+// The sign mask of a comparison: bit c+1 set when the comparison holds for sign c.
+uint32_t SignMask(Tok t) {
+  uint32_t m = 0;
+  for (int c = -1; c <= 1; ++c) {
+    if (CmpHolds(t, c)) m |= 1u << (c + 1);
+  }
+  return m;
+}
+template <typename T>
+inline int Sign(T a, T b) { return a < b ? -1 : (a > b ? 1 : 0); }
+
+inline Tri Negate(Tri t, uint8_t neg) {
+  return t == Tri::kUnknown ? t : static_cast<Tri>(static_cast<uint8_t>(t) ^ neg);
+}
+inline Tri FromBool(bool b, uint8_t neg) { return static_cast<Tri>(static_cast<uint8_t>(b) ^ neg); }
+
+// Whether Program::Test answers this node directly (the fallback leaf).
+bool TestHandles(Op op) {
+  switch (op) {
+    case Op::kCmp: case Op::kIn: case Op::kKnown: case Op::kChartRequires: case Op::kListed:
+    case Op::kFootnote: case Op::kEntryAllows: case Op::kIntersects: case Op::kSubjectOnlyVia:
+    case Op::kContainsText: case Op::kAny:
+      return true;
+    default:
+      return false;
+  }
+}
+
+}  // namespace
+
+int Program::EmitLeaf(uint8_t op, int a) {
+  Ins i;
+  i.op = op;
+  i.a = a;
+  code_.push_back(i);
+  return static_cast<int>(code_.size() - 1);
+}
+
+uint32_t Program::AddSetInfo(const NamedSet* set) {
+  for (size_t i = 0; i < set_info_.size(); ++i) {
+    if (set_info_[i].set == set) return static_cast<uint32_t>(i);
+  }
+  SetInfo info;
+  info.set = set;
+  for (const auto& m : set->members) {
+    info.dated = info.dated || m.when.from != Date::Min() || m.when.until != Date::Max();
+    info.texts.push_back(m.value.text());  // interned texts never move
+  }
+  set_info_.push_back(std::move(info));
+  return static_cast<uint32_t>(set_info_.size() - 1);
+}
+
+void Program::EmitRoot(int root) {
+  const size_t start = code_.size();
+  emit_failed_ = false;
+  EmitBool(root, 0, /*root=*/true);
+  if (emit_failed_) {
+    // Nested deeper than the loop's levels: this condition is walked instead.
+    code_.resize(start);
+    return;
+  }
+  Ins ret;
+  ret.op = kVRet;
+  code_.push_back(ret);
+  if (roots_.size() < nodes_.size()) roots_.resize(nodes_.size());
+  Root& r = roots_[static_cast<size_t>(root)];
+  r = Root{};
+  r.pc = static_cast<int32_t>(start);
+  // The guard: a root `and` whose first conjunct is a fused leaf comparing a symbol or reading
+  // item.subject (its step jumps past the chain, to the Ret, when false).
+  const Ins& first = code_[start];
+  if (nodes_[root].op == Op::kAllOf && static_cast<size_t>(first.jump) == code_.size() - 1) {
+    r.neg = first.neg;
+    r.fact = first.fact;
+    r.arg = first.arg;
+    r.sym = first.sym;
+    if (first.op == kVEqSym + kVAnd && first.src == kSrcTx) r.guard = kGuardTxSym;
+    if (first.op == kVEqSym + kVAnd && first.src == kSrcUnit) r.guard = kGuardUnitSym;
+    if (first.op == kVEqSym + kVAnd && first.src == kSrcClass) r.guard = kGuardClassSym;
+    if (first.op == kVFactBool + kVAnd && first.src == kSrcSubject) r.guard = kGuardSubject;
+  }
+}
+
+int Program::EmitBool(int idx, int level, bool root) {
+  if (level >= kMaxLevels) {
+    emit_failed_ = true;
+    return -1;
+  }
+  const Node& n = nodes_[idx];
+  // A leaf over a fact or party field whose type is one of `types`, loading as fast as it may.
+  auto operand_leaf = [&](uint8_t op, int a, std::initializer_list<Type> types) -> int {
+    const Node& x = nodes_[a];
+    if (std::find(types.begin(), types.end(), x.type) == types.end()) return -1;
+    uint8_t src;
+    if (x.op == Op::kPartyField) {
+      src = kSrcField;
+    } else if (x.op != Op::kFact) {
+      return -1;
+    } else if (x.fact == Fact::kItemClass) {
+      src = kSrcClass;
+    } else if (x.fact == Fact::kItemSubject) {
+      src = kSrcSubject;
+    } else {
+      const uint8_t cls = kFactMemo.c[static_cast<int>(x.fact)];
+      src = cls == 1 ? kSrcTx : cls == 2 ? kSrcUnit : kSrcFact;
+    }
+    const int leaf = EmitLeaf(op, a);
+    Ins& i = code_[leaf];
+    i.src = src;
+    i.fact = static_cast<uint16_t>(x.fact);
+    i.arg = static_cast<uint16_t>(x.fact == Fact::kItemClass ? x.slot : x.fact == Fact::kItemSubject ? x.sym : 0);
+    return leaf;
+  };
+  switch (n.op) {
+    case Op::kAllOf:
+    case Op::kAnyOf: {
+      const bool all = n.op == Op::kAllOf;
+      // The root chain's mark is taken when Run starts.
+      if (!root) {
+        Ins begin;
+        begin.op = all ? kVAndBegin : kVOrBegin;
+        begin.level = static_cast<uint8_t>(level);
+        code_.push_back(begin);
+      }
+      std::vector<size_t> exits;
+      for (int k = 0; k < n.b; ++k) {
+        const int leaf = EmitBool(kids_[n.a + k], level + 1);
+        if (emit_failed_) return -1;
+        if (leaf >= 0 && static_cast<size_t>(leaf) == code_.size() - 1) {
+          code_[leaf].op = static_cast<uint8_t>(code_[leaf].op + (all ? kVAnd : kVOr));
+          code_[leaf].level = static_cast<uint8_t>(level);
+          exits.push_back(static_cast<size_t>(leaf));
+        } else {
+          Ins step;
+          step.op = all ? kVAndNext : kVOrNext;
+          step.level = static_cast<uint8_t>(level);
+          code_.push_back(step);
+          exits.push_back(code_.size() - 1);
+        }
+      }
+      Ins end;
+      end.op = all ? kVAndEnd : kVOrEnd;
+      end.level = static_cast<uint8_t>(level);
+      code_.push_back(end);
+      for (size_t e : exits) code_[e].jump = static_cast<int32_t>(code_.size());
+      return -1;
+    }
+    case Op::kNot: {
+      const int leaf = EmitBool(n.a, level);
+      if (emit_failed_) return -1;
+      if (leaf >= 0 && static_cast<size_t>(leaf) == code_.size() - 1) {
+        code_[leaf].neg ^= 1;
+        return leaf;
+      }
+      Ins i;
+      i.op = kVNot;
+      code_.push_back(i);
+      return -1;
+    }
+    case Op::kDefine: {
+      Ins begin;
+      begin.op = kVDefBegin;
+      begin.level = static_cast<uint8_t>(level);
+      begin.sym = static_cast<uint32_t>(n.slot);
+      code_.push_back(begin);
+      const size_t at = code_.size() - 1;
+      EmitBool(n.a, level + 1);
+      if (emit_failed_) return -1;
+      Ins end = begin;
+      end.op = kVDefEnd;
+      code_.push_back(end);
+      code_[at].jump = static_cast<int32_t>(code_.size());
+      return -1;
+    }
+    case Op::kAny: {
+      const Node& body = nodes_[n.a];
+      if ((body.op == Op::kListed || body.op == Op::kFootnote) && nodes_[body.a].op == Op::kPartyVar &&
+          nodes_[body.a].slot == n.slot) {
+        const int leaf = EmitLeaf(kVAnyListed, n.a);
+        code_[leaf].sym = static_cast<uint32_t>(n.slot);
+        return leaf;
+      }
+      Ins begin;
+      begin.op = kVAnyBegin;
+      begin.level = static_cast<uint8_t>(level);
+      begin.sym = static_cast<uint32_t>(n.slot);
+      code_.push_back(begin);
+      const size_t at = code_.size() - 1;
+      EmitBool(n.a, level + 1);
+      if (emit_failed_) return -1;
+      Ins next = begin;
+      next.op = kVAnyNext;
+      next.jump = static_cast<int32_t>(at + 1);  // the body, for the next party
+      code_.push_back(next);
+      const size_t next_at = code_.size() - 1;
+      Ins end = begin;
+      end.op = kVAnyEnd;
+      code_.push_back(end);
+      code_[at].jump = static_cast<int32_t>(code_.size() - 1);  // no parties: straight to the end
+      code_[next_at].a = static_cast<int32_t>(code_.size());     // a party satisfied it: past the end
+      return -1;
+    }
+    case Op::kConstBool: {
+      const int leaf = EmitLeaf(kVConst, idx);
+      code_[leaf].sym = n.num != 0 ? 1 : 0;
+      return leaf;
+    }
+    case Op::kFact:
+    case Op::kPartyField: {
+      const int leaf = operand_leaf(kVFactBool, idx, {Type::kBool, Type::kAny});
+      if (leaf >= 0) return leaf;
+      break;
+    }
+    case Op::kFactEqSym:
+    case Op::kFactNeSym:
+    case Op::kFactCmpNum:
+    case Op::kFactInSet:
+    case Op::kFactInList:
+    case Op::kCmp:
+    case Op::kIn: {
+      // Fuse's shapes (fact OP constant), and the same over party fields and spec values.
+      const Node& b = nodes_[n.b];
+      const bool eq = n.tok == Tok::kEq || n.tok == Tok::kNe;
+      int leaf = -1;
+      if (n.op == Op::kFactEqSym || n.op == Op::kFactNeSym) {
+        leaf = operand_leaf(kVEqSym, n.a, {Type::kSym});
+        if (leaf >= 0) {
+          code_[leaf].sym = n.sym;
+          code_[leaf].neg = n.op == Op::kFactNeSym ? 1 : 0;
+        }
+      } else if (n.op == Op::kFactCmpNum || (n.op == Op::kCmp && b.op == Op::kConstNum)) {
+        leaf = operand_leaf(kVCmpNum, n.a, {Type::kNum, Type::kAny});
+        if (leaf >= 0) {
+          code_[leaf].sym = SignMask(n.tok);
+          code_[leaf].num = n.op == Op::kFactCmpNum ? n.num : b.num;
+        }
+      } else if (n.op == Op::kCmp && b.op == Op::kConstSym && eq) {
+        leaf = operand_leaf(kVEqSym, n.a, {Type::kSym, Type::kAny});
+        if (leaf >= 0) {
+          code_[leaf].sym = b.sym;
+          code_[leaf].neg = n.tok == Tok::kNe ? 1 : 0;
+        }
+      } else if (n.op == Op::kCmp && b.op == Op::kConstDate) {
+        leaf = operand_leaf(kVCmpDate, n.a, {Type::kDate});
+        if (leaf >= 0) {
+          code_[leaf].sym = SignMask(n.tok);
+          code_[leaf].num = b.num;
+        }
+      } else if (n.op == Op::kFactInSet || (n.op == Op::kIn && b.op == Op::kSetRef)) {
+        leaf = operand_leaf(kVInSet, n.a, {Type::kSym, Type::kAny});
+        if (leaf >= 0) {
+          code_[leaf].set = n.op == Op::kFactInSet ? n.set : b.set;
+          code_[leaf].info = AddSetInfo(code_[leaf].set);
+        }
+      } else if (n.op == Op::kFactInList || (n.op == Op::kIn && b.op == Op::kConstList)) {
+        leaf = operand_leaf(kVInList, n.a, {Type::kSym, Type::kAny});
+        if (leaf >= 0) code_[leaf].sym = static_cast<uint32_t>(n.op == Op::kFactInList ? n.list : b.list);
+      }
+      if (leaf >= 0) return leaf;
+      break;
+    }
+    case Op::kIntersects: {
+      const Node& b = nodes_[n.b];
+      if (b.op != Op::kSetRef && b.op != Op::kConstList) break;
+      const int leaf = operand_leaf(kVIntersects, n.a, {Type::kList});
+      if (leaf < 0) break;
+      if (b.op == Op::kSetRef) {
+        code_[leaf].set = b.set;
+        code_[leaf].info = AddSetInfo(b.set);
+      } else {
+        code_[leaf].set = nullptr;
+        code_[leaf].sym = static_cast<uint32_t>(b.list);
+      }
+      return leaf;
+    }
+    case Op::kContainsText: {
+      const int leaf = operand_leaf(kVContains, n.a, {Type::kSym, Type::kAny});
+      if (leaf < 0) break;
+      code_[leaf].sym = n.sym;
+      return leaf;
+    }
+    case Op::kListed:
+    case Op::kFootnote:
+      return EmitLeaf(kVListed, idx);
+    default:
+      break;
+  }
+  return EmitLeaf(TestHandles(n.op) ? kVTest : kVWalk, idx);
+}
+
+Tri Program::AnyListed(const Node& listed, int slot, Frame& f) const {
+  // Test's `any` with Listed for its body, the party variable bound by the loop itself.
+  const int mark = f.n_missing;
+  bool unknown = false;
+  for (const PartyView& p : f.in->parties) {
+    const Tri t = Listed(listed, p, f);
+    if (t == Tri::kTrue) {
+      f.vars[slot] = nullptr;
+      f.n_missing = mark;
+      return Tri::kTrue;
+    }
+    if (t == Tri::kUnknown) unknown = true;
+  }
+  f.vars[slot] = nullptr;
+  for (const auto& u : f.in->tx->unknown) {
+    if (u.rfind("parties", 0) == 0) {
+      f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
+      return Tri::kUnknown;
+    }
+  }
+  if (unknown) return Tri::kUnknown;
+  f.n_missing = mark;
+  return Tri::kFalse;
+}
+
+__attribute__((noinline)) Val Program::LoadOperand(const Ins& i, Frame& f) const {
+  const Node& n = nodes_[i.a];
+  if (i.src == kSrcField) return LoadPartyField(n, f);
+  if ((i.src == kSrcTx || i.src == kSrcUnit) && f.tx_stamp != 0) {
+    // Not in the memo (LoadOperandFast looked): load and remember, as LoadFact does.
+    const Val v = LoadFactUncached(n, f);
+    FactMemo& m = f.facts[i.fact];
+    m.stamp = i.src == kSrcTx ? f.tx_stamp : f.unit_stamp;
+    m.v = v;
+    return v;
+  }
+  return LoadFact(n, f);
+}
+
+// A leaf's operand: the fact memo, the classification and item.subject inline, the rest out of line.
+inline __attribute__((always_inline)) Val Program::LoadOperandFast(const Ins& i, Frame& f) const {
+  if (i.src == kSrcTx || i.src == kSrcUnit) {
+    const uint32_t stamp = i.src == kSrcTx ? f.tx_stamp : f.unit_stamp;
+    const FactMemo& m = f.facts[i.fact];
+    if (m.stamp == stamp && f.tx_stamp != 0) {
+      // The same missing-fact record the load itself would make.
+      if (m.v.k == Val::kUnknown) AddMissingFact(nodes_[i.a], f);
+      return m.v;
+    }
+  } else if (i.src == kSrcClass) {
+    // As LoadFact: the classification the stage derived, else the stated one.
+    const UnitView* u = f.unit;
+    if (u && u->item) {
+      if (u->derived_by[i.arg] >= 0) return Sym(u->derived_class[i.arg]);
+      if (!u->given_class[i.arg].empty()) return Sym(u->given_class[i.arg]);
+    }
+  } else if (i.src == kSrcSubject) {
+    const UnitView* u = f.unit;
+    if (u && u->item && u->subject[i.arg] != Tri::kUnknown) return Bool(u->subject[i.arg] == Tri::kTrue);
+  }
+  return LoadOperand(i, f);
+}
+
+Tri Program::Intersects(const Ins& i, Frame& f) const {
+  // Test's intersects(list, set|list) with the set's memo key and member texts resolved.
+  const Val a = LoadOperandFast(i, f);
+  if (a.k != Val::kList) return Tri::kUnknown;
+  bool hit = false;
+  if (!i.set) {
+    const std::vector<Symbol>& l = lists_[i.sym];
+    for (uint32_t k = 0; k < a.ln && !hit; ++k) hit = std::find(l.begin(), l.end(), a.lp[k]) != l.end();
+  } else if (i.set->eccn_hierarchy) {
+    const SetInfo& info = set_info_[i.info];
+    for (uint32_t k = 0; k < a.ln && !hit; ++k) {
+      hit = EccnInSet(a.lp[k].id(), i.set, f, info.texts.data(), info.dated) == Tri::kTrue;
+    }
+  } else {
+    for (uint32_t k = 0; k < a.ln && !hit; ++k) hit = i.set->Contains(a.lp[k], f.in->date);
+  }
+  return FromBool(hit, i.neg);
+}
+
+Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const {
+  // The answer depends on the two texts only: remembered in the frame.
+  const uint32_t h = (hay_sym * 2654435761u ^ needle_sym * 40503u) >> 8;
+  TextMemo& m = f.text_memo[h % Frame::kTextMemo];
+  if (m.valid && m.hay == hay_sym && m.needle == needle_sym) return m.value;
+  std::string_view hay = Symbol::FromId(hay_sym).text();
+  std::string_view needle = Symbol::FromId(needle_sym).text();
+  bool found = false;
+  for (size_t i = 0; !found && needle.size() <= hay.size() && i + needle.size() <= hay.size(); ++i) {
+    size_t k = 0;
+    while (k < needle.size() && std::tolower(static_cast<unsigned char>(hay[i + k])) == needle[k]) ++k;
+    found = k == needle.size();
+  }
+  m = TextMemo{hay_sym, needle_sym, true, found ? Tri::kTrue : Tri::kFalse};
+  return m.value;
+}
+
+// Out of line, so that the evaluator's loops stay small and a guarded root costs one call only
+// (Run is entered by a tail jump).
+Tri Program::Truth(int node, Frame& f) const {
+  const size_t i = static_cast<size_t>(node);
+  if (i >= roots_.size() || roots_[i].pc < 0) return Walk(node, f);
+  const Root& r = roots_[i];
+  if (r.guard != kNoGuard && GuardFalse(r, f)) return Tri::kFalse;
+  return Run(r.pc, f);
+}
+
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wpedantic"  // labels as values (computed goto), a GCC extension
+Tri Program::Run(int pc, Frame& f) const {
+  static const void* const kTable[] = {
+#define CORDON_VM_LABELS(name) &&L_##name, &&L_##name##And, &&L_##name##Or,
+      CORDON_VM_LEAVES(CORDON_VM_LABELS)
+#undef CORDON_VM_LABELS
+      &&L_Ret, &&L_Not, &&L_AndBegin, &&L_AndNext, &&L_AndEnd, &&L_OrBegin, &&L_OrNext, &&L_OrEnd,
+      &&L_DefBegin, &&L_DefEnd, &&L_AnyBegin, &&L_AnyNext, &&L_AnyEnd,
+  };
+  const Ins* const code = code_.data();
+  const Ins* ip = code + pc;
+  Tri acc = Tri::kFalse;
+  int mark[kMaxLevels];
+  bool unk[kMaxLevels];
+  uint32_t iter[kMaxLevels];
+  // The root chain (level 0) starts here.
+  mark[0] = f.n_missing;
+  unk[0] = false;
+
+  // The leaves: each answers true, false or unknown, with its `not` applied.
+  auto fact_bool = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kBool ? FromBool(v.b, i.neg) : Tri::kUnknown;
+  };
+  auto eq_sym = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kSym ? FromBool(v.sym == i.sym, i.neg) : Tri::kUnknown;
+  };
+  auto cmp_num = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kNum ? FromBool((i.sym >> (Sign(v.n, i.num) + 1)) & 1, i.neg) : Tri::kUnknown;
+  };
+  auto cmp_date = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kDate ? FromBool((i.sym >> (Sign(v.date, static_cast<int32_t>(i.num)) + 1)) & 1, i.neg)
+                             : Tri::kUnknown;
+  };
+  auto in_set = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    if (v.k != Val::kSym) return Tri::kUnknown;
+    const Tri t = InSetInfo(v.sym, set_info_[i.info], f);
+    // The classification is too coarse to tell (3B001 against 3B001.c): the detail is missing.
+    if (t == Tri::kUnknown && i.src != kSrcField) AddMissingFact(nodes_[i.a], f);
+    return Negate(t, i.neg);
+  };
+  auto in_list = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    if (v.k != Val::kSym) return Tri::kUnknown;
+    const std::vector<Symbol>& l = lists_[i.sym];
+    bool found = false;
+    for (Symbol s : l) found = found || s.id() == v.sym;
+    return FromBool(found, i.neg);
+  };
+  auto intersects = [&](const Ins& i) __attribute__((always_inline)) { return Intersects(i, f); };
+  auto contains = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kSym ? Negate(ContainsText(v.sym, i.sym, f), i.neg) : Tri::kUnknown;
+  };
+  auto listed = [&](const Ins& i) __attribute__((always_inline)) {
+    const Node& n = nodes_[i.a];
+    const PartyView* party = PartyVar(nodes_[n.a], f);
+    return party ? Negate(Listed(n, *party, f), i.neg) : Tri::kUnknown;
+  };
+  auto constant = [&](const Ins& i) __attribute__((always_inline)) { return FromBool(i.sym != 0, i.neg); };
+  auto test = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Test(nodes_[i.a], f), i.neg); };
+  auto walk = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Walk(i.a, f), i.neg); };
+  auto any_listed = [&](const Ins& i) __attribute__((always_inline)) {
+    return Negate(AnyListed(nodes_[i.a], static_cast<int>(i.sym), f), i.neg);
+  };
+
+#define DISPATCH() goto* kTable[ip->op]
+#define NEXT() \
+  do {         \
+    ++ip;      \
+    DISPATCH(); \
+  } while (0)
+#define JUMP(target)      \
+  do {                    \
+    ip = code + (target); \
+    DISPATCH();           \
+  } while (0)
+#define CORDON_VM_LEAF(name, fn)          \
+  L_##name : acc = fn(*ip);               \
+  NEXT();                                 \
+  L_##name##And : {                       \
+    const Tri t = fn(*ip);                \
+    if (t == Tri::kFalse) {               \
+      f.n_missing = mark[ip->level];      \
+      acc = t;                            \
+      JUMP(ip->jump);                     \
+    }                                     \
+    unk[ip->level] |= t == Tri::kUnknown; \
+    NEXT();                               \
+  }                                       \
+  L_##name##Or : {                        \
+    const Tri t = fn(*ip);                \
+    if (t == Tri::kTrue) {                \
+      f.n_missing = mark[ip->level];      \
+      acc = t;                            \
+      JUMP(ip->jump);                     \
+    }                                     \
+    unk[ip->level] |= t == Tri::kUnknown; \
+    NEXT();                               \
+  }
+
+  DISPATCH();
+  CORDON_VM_LEAF(FactBool, fact_bool)
+  CORDON_VM_LEAF(EqSym, eq_sym)
+  CORDON_VM_LEAF(CmpNum, cmp_num)
+  CORDON_VM_LEAF(CmpDate, cmp_date)
+  CORDON_VM_LEAF(InSet, in_set)
+  CORDON_VM_LEAF(InList, in_list)
+  CORDON_VM_LEAF(Intersects, intersects)
+  CORDON_VM_LEAF(Contains, contains)
+  CORDON_VM_LEAF(Listed, listed)
+  CORDON_VM_LEAF(Const, constant)
+  CORDON_VM_LEAF(Test, test)
+  CORDON_VM_LEAF(Walk, walk)
+  CORDON_VM_LEAF(AnyListed, any_listed)
+L_Ret:
+  return acc;
+L_Not:
+  acc = Negate(acc, 1);
+  NEXT();
+L_AndBegin:
+L_OrBegin:
+  mark[ip->level] = f.n_missing;
+  unk[ip->level] = false;
+  NEXT();
+  // A chain step after a child that is not a leaf: `decides` (false for and, true for or) ends it.
+#define CORDON_VM_STEP(decides)         \
+  if (acc == (decides)) {               \
+    f.n_missing = mark[ip->level];      \
+    JUMP(ip->jump);                     \
+  }                                     \
+  unk[ip->level] |= acc == Tri::kUnknown; \
+  NEXT();
+L_AndNext:
+  CORDON_VM_STEP(Tri::kFalse)
+L_OrNext:
+  CORDON_VM_STEP(Tri::kTrue)
+#undef CORDON_VM_STEP
+L_AndEnd:
+  acc = unk[ip->level] ? Tri::kUnknown : Tri::kTrue;
+  NEXT();
+L_OrEnd:
+  if (!unk[ip->level]) f.n_missing = mark[ip->level];
+  acc = unk[ip->level] ? Tri::kUnknown : Tri::kFalse;
+  NEXT();
+L_DefBegin: {
+  // Definitions are remembered per epoch with the missing facts they recorded.
+  const DefineMemo& m = f.defines[ip->sym];
+  if (m.epoch == f.epoch) {
+    for (int i = 0; i < m.n_missing; ++i) f.AddMissing(m.missing[i]);
+    acc = m.value;
+    JUMP(ip->jump);
+  }
+  mark[ip->level] = f.n_missing;
+  NEXT();
+}
+L_DefEnd: {
+  DefineMemo& m = f.defines[ip->sym];
+  m.epoch = f.epoch;
+  m.value = acc;
+  m.n_missing = 0;
+  for (int i = mark[ip->level]; i < f.n_missing && m.n_missing < 4; ++i) m.missing[m.n_missing++] = f.missing[i];
+  NEXT();
+}
+L_AnyBegin: {
+  mark[ip->level] = f.n_missing;
+  unk[ip->level] = false;
+  iter[ip->level] = 0;
+  const std::vector<PartyView>& parties = f.in->parties;
+  if (parties.empty()) JUMP(ip->jump);
+  f.vars[ip->sym] = &parties[0];
+  NEXT();
+}
+L_AnyNext: {
+  if (acc == Tri::kTrue) {
+    f.vars[ip->sym] = nullptr;
+    f.n_missing = mark[ip->level];
+    JUMP(ip->a);
+  }
+  unk[ip->level] |= acc == Tri::kUnknown;
+  const std::vector<PartyView>& parties = f.in->parties;
+  if (++iter[ip->level] < parties.size()) {
+    f.vars[ip->sym] = &parties[iter[ip->level]];
+    JUMP(ip->jump);
+  }
+  NEXT();
+}
+L_AnyEnd: {
+  f.vars[ip->sym] = nullptr;
+  // Parties the user declared unknown could hold the answer.
+  for (const auto& u : f.in->tx->unknown) {
+    if (u.rfind("parties", 0) == 0) {
+      f.AddMissing(MissingRef{Fact::kPartyRole, 0, -4});
+      acc = Tri::kUnknown;
+      NEXT();
+    }
+  }
+  if (unk[ip->level]) {
+    acc = Tri::kUnknown;
+  } else {
+    f.n_missing = mark[ip->level];
+    acc = Tri::kFalse;
+  }
+  NEXT();
+}
+#undef CORDON_VM_LEAF
+#undef JUMP
+#undef NEXT
+#undef DISPATCH
+}
+#pragma GCC diagnostic pop
+#undef CORDON_VM_LEAVES
 
 }  // namespace cordon::rules

@@ -129,6 +129,13 @@ struct ChartMemo {
   const ChartRow* rows[kMaxEvidence] = {};
 };
 
+// One remembered contains_text answer (text symbol x lower-case needle symbol).
+struct TextMemo {
+  uint32_t hay = 0, needle = 0;
+  bool valid = false;
+  Tri value = Tri::kFalse;
+};
+
 // One remembered fact value (see Frame::facts).
 struct FactMemo {
   uint32_t stamp = 0;
@@ -154,7 +161,15 @@ struct Frame {
   uint32_t tx_stamp = 0;
   uint32_t unit_stamp = 0;
   const UnitView* stamped_unit = nullptr;
+  // contains_text answers, by text and needle.
+  static constexpr int kTextMemo = 256;
+  TextMemo text_memo[kTextMemo];
   void NewEvaluation() {
+    // Before the counter wraps, forget every remembered fact: an old stamp must never match again.
+    if (stamp_counter > 0xFFFFFF00u) {
+      for (auto& m : facts) m.stamp = 0;
+      stamp_counter = 0;
+    }
     tx_stamp = ++stamp_counter;
     unit_stamp = ++stamp_counter;
     stamped_unit = nullptr;
@@ -198,6 +213,35 @@ enum class Op : uint8_t {
   kAllOf, kAnyOf,
 };
 
+// One instruction of a compiled condition: each root condition (a rule's `when`, a policy case)
+// is compiled to a flat run of these and executed in one loop (Program::Run; docs/rules.md
+// § How conditions run). Operands are resolved at compile time.
+struct Ins {
+  uint8_t op = 0;
+  uint8_t level = 0;  // the and/or/any/define whose missing-fact mark and unknown flag it uses
+  uint8_t neg = 0;    // leaves: a fused `not` (1 flips true and false, unknown stays)
+  uint8_t src = 0;    // leaves: how the operand loads (program.cc, enum Src)
+  int32_t jump = 0;   // target: short circuit, define memo hit, `any` loop
+  int32_t a = -1;     // leaves: the operand node, or the node itself (fallbacks, any/listed)
+  uint32_t sym = 0;   // symbol constant, list, define slot, party slot, sign mask, or exit target
+  uint16_t fact = 0;  // the operand's fact (its memo slot)
+  uint16_t arg = 0;   // the operand's regime index (item.class, item.subject)
+  uint32_t info = 0;  // set tests: index into Program::set_info_
+  union {
+    double num = 0;
+    const NamedSet* set;
+  };
+};
+static_assert(sizeof(Ins) == 32, "Ins must stay small");
+
+// What the compiled code knows of a set it tests: whether any member is dated (else its answers
+// are remembered for every date at once) and, for ECCN sets, the members' texts.
+struct SetInfo {
+  const NamedSet* set = nullptr;
+  bool dated = false;
+  std::vector<std::string_view> texts;
+};
+
 struct Node {
   Op op;
   Type type;
@@ -228,8 +272,16 @@ class Program {
   void SetCurrentRegime(int r) { current_regime_ = r; }
 
   Val Eval(int node, Frame& f) const;
-  // Three-valued truth of a boolean node.
+  // Three-valued truth of a boolean node: root conditions run their compiled code (Run), any
+  // other node is walked (Walk). The two agree, missing facts and evidence included.
   Tri Truth(int node, Frame& f) const;
+  // The tree walk of a node: the reference the compiled code must agree with (tests compare them).
+  Tri Walk(int node, Frame& f) const;
+  // Whether Truth(node) runs compiled code, and the size of all code (tests, docs).
+  bool Compiled(int node) const {
+    return static_cast<size_t>(node) < roots_.size() && roots_[static_cast<size_t>(node)].pc >= 0;
+  }
+  size_t code_size() const { return code_.size(); }
 
   // The path of a missing fact, e.g. "items[0].classification.EU" or "parties[1].headquarters".
   std::string MissingPath(const MissingRef& m, const UnitView* unit) const;
@@ -269,10 +321,66 @@ class Program {
   Tri InSet(const Node& n, const Node& lhs, uint32_t sym, const NamedSet* set, Frame& f) const;
   // Is the ECCN `sym` under a member of the hierarchical `set` on the frame's date (unknown when
   // only coarser than one), remembered in the frame.
-  Tri EccnInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
+  // `texts`: the members' texts (SetInfo), else read from the symbols; `dated` false: the set has
+  // no dated member, so one answer holds for every date.
+  Tri EccnInSet(uint32_t sym, const NamedSet* set, Frame& f, const std::string_view* texts = nullptr,
+                bool dated = true) const;
   // Is `sym` a member of the plain `set` on the frame's date, remembered in the same memo.
-  Tri PlainInSet(uint32_t sym, const NamedSet* set, Frame& f) const;
+  Tri PlainInSet(uint32_t sym, const NamedSet* set, Frame& f, bool dated = true) const;
   int define_count_ = 0;
+
+  // Compiled conditions (program.cc § Compiled conditions).
+  static constexpr int kMaxLevels = 32;
+  Tri Run(int pc, Frame& f) const;
+  // Compiles the root condition `node` to code_ and records it in roots_.
+  void EmitRoot(int node);
+  // Emits code leaving the node's truth in the accumulator; returns the index of the leaf
+  // instruction that produced it (so a chain step or `not` can be fused into it), else -1.
+  int EmitBool(int node, int level, bool root = false);
+  int EmitLeaf(uint8_t op, int a);
+  // any(p in parties: listed(p, L)) / footnote(...) in one step over the prepared matches.
+  Tri AnyListed(const Node& listed, int slot, Frame& f) const;
+  // listed(p, L) / footnote(p, L, n) for one party, collecting the matching entries.
+  Tri Listed(const Node& n, const PartyView& party, Frame& f) const;
+  // The operand of a leaf when it is not in the fact memo (or is a party field).
+  Val LoadOperand(const Ins& i, Frame& f) const;
+  Val LoadOperandFast(const Ins& i, Frame& f) const;
+  uint32_t AddSetInfo(const NamedSet* set);
+  Tri InSetInfo(uint32_t sym, const SetInfo& info, Frame& f) const {
+    return info.set->eccn_hierarchy ? EccnInSet(sym, info.set, f, info.texts.data(), info.dated)
+                                    : PlainInSet(sym, info.set, f, info.dated);
+  }
+  Tri Intersects(const Ins& i, Frame& f) const;
+  Tri ContainsText(uint32_t hay, uint32_t needle, Frame& f) const;
+  std::vector<SetInfo> set_info_;
+  std::vector<Ins> code_;
+  // A compiled root condition: its entry, and a copy of its first conjunct when that is a test of
+  // a remembered fact or of the item's classification or subjection. Most rules are false there;
+  // Truth answers those inline, without entering Run (the first leaf, false, leaves nothing behind).
+  enum Guard : uint8_t { kNoGuard, kGuardTxSym, kGuardUnitSym, kGuardClassSym, kGuardSubject };
+  struct Root {
+    int32_t pc = -1;
+    Guard guard = kNoGuard;
+    uint8_t neg = 0;
+    uint16_t fact = 0;  // the fact memo slot (kGuardTxSym, kGuardUnitSym)
+    uint16_t arg = 0;   // the regime index (kGuardClassSym, kGuardSubject)
+    uint32_t sym = 0;
+  };
+  // Whether the root's first conjunct is false now, read without side effects.
+  bool GuardFalse(const Root& r, const Frame& f) const {
+    if (r.guard == kGuardTxSym || r.guard == kGuardUnitSym) {
+      const FactMemo& m = f.facts[r.fact];
+      const uint32_t stamp = r.guard == kGuardTxSym ? f.tx_stamp : f.unit_stamp;
+      return m.stamp == stamp && f.tx_stamp != 0 && m.v.k == Val::kSym && (m.v.sym == r.sym) == (r.neg != 0);
+    }
+    const UnitView* u = f.unit;
+    if (!u || !u->item) return false;
+    if (r.guard == kGuardSubject) return u->subject[r.arg] == (r.neg ? Tri::kTrue : Tri::kFalse);
+    const Symbol c = u->derived_by[r.arg] >= 0 ? u->derived_class[r.arg] : u->given_class[r.arg];
+    return !c.empty() && (c.id() == r.sym) == (r.neg != 0);
+  }
+  std::vector<Root> roots_;  // by node
+  bool emit_failed_ = false;
 
   const ReferenceData* refdata_;
   std::vector<Node> nodes_;
