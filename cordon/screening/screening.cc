@@ -395,6 +395,65 @@ int LastPassing(int guess, bool guess_ok, int hi, Ok ok) {
   return lo;
 }
 
+// The integer limits of one (query length n, name length len): a name may
+// pass only if d_q <= dq[prefix] and d_c <= dc[prefix] (-1: none may).
+struct Limits {
+  int dq[5], dc[5];
+};
+
+// The bound is monotone in d_q and d_c (and in the prefix), so per length it
+// reduces to limits; they depend only on the scorer, the strong threshold and
+// the two lengths, so each thread keeps those of the last few (scorer,
+// threshold, n) it met, filled in per length as the scans need them (found
+// one bound at a time, they were ~10 % of a long query; then by galloping
+// search, still ~8 %).
+class LimitsCache {
+ public:
+  Limits Get(ScorerKind scorer, double need, uint32_t n, uint32_t len) {
+    Entry* e = nullptr;
+    for (Entry& x : entries_)
+      if (x.used && x.scorer == scorer && x.need == need && x.n == n) e = &x;
+    if (e == nullptr) {
+      e = &entries_[next_++ % kEntries];
+      *e = Entry{true, scorer, need, n, {}, {}, Limits{{-1, -1, -1, -1, -1}, {-1, -1, -1, -1, -1}}};
+    }
+    if (len >= e->known.size()) {
+      e->known.resize(len + 1, 0);
+      e->by_len.resize(len + 1);
+    }
+    if (!e->known[len]) {
+      // Each search starts from the limit of the last length computed (they
+      // move little from one length to the next) or of the previous prefix
+      // (a longer common prefix never lowers the bound).
+      Limits& l = e->by_len[len];
+      for (unsigned prefix = 0; prefix <= 4; ++prefix) {
+        const bool after = prefix > 0;
+        l.dq[prefix] = LastPassing(after ? l.dq[prefix - 1] : e->last.dq[0], after, static_cast<int>(n),
+                                   [&](int d) { return StrongBound(scorer, n, len, d, 0, prefix) >= need; });
+        l.dc[prefix] = LastPassing(after ? l.dc[prefix - 1] : e->last.dc[0], after, static_cast<int>(len),
+                                   [&](int d) { return StrongBound(scorer, n, len, 0, d, prefix) >= need; });
+      }
+      e->known[len] = 1;
+      e->last = l;
+    }
+    return e->by_len[len];
+  }
+
+ private:
+  static constexpr size_t kEntries = 16;
+  struct Entry {
+    bool used = false;
+    ScorerKind scorer = ScorerKind::kJaroWinkler;
+    double need = 0;
+    uint32_t n = 0;
+    std::vector<Limits> by_len;
+    std::vector<uint8_t> known;
+    Limits last;
+  };
+  std::array<Entry, kEntries> entries_;
+  size_t next_ = 0;
+};
+
 // Appends the position of every name of `f` whose upper bound of the strong
 // score against `form` reaches the form's strong threshold. Per length the
 // bound reduces to integer limits on d_q and d_c; a node is skipped when its
@@ -443,24 +502,15 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
   // otherwise reload the arrays' addresses after every push_back.
   const ScreeningIndex::Family::Bits* const bits = f.bits.data();
   const Node* const nodes = f.nodes.data();
-  int max_dq[5] = {-1, -1, -1, -1, -1}, max_dc[5] = {-1, -1, -1, -1, -1};  // of the last length looked at
+  thread_local LimitsCache limits;
   for (uint32_t len = 1; len + 1 < f.bucket_start.size(); ++len) {
     if (f.bucket_start[len] == f.bucket_start[len + 1] || StrongBound(scorer, n, len, 0, 0, 4) < need) continue;
-    // The bound is monotone in d_q and d_c (and in the prefix), so per length
-    // it reduces to integer limits: a name may pass only if d_q <=
-    // max_dq[prefix], d_c <= max_dc[prefix] and d_q + d_c <= max_sum (token
-    // set: the sum).
-    // Each search starts from the limit of the previous length (limits move
-    // little from one length to the next) or of the previous prefix (a longer
-    // common prefix never lowers the bound).
+    // A name may pass only if d_q <= max_dq[prefix], d_c <= max_dc[prefix]
+    // and d_q + d_c <= max_sum (token set: the sum).
+    const Limits l = limits.Get(scorer, need, n, len);
+    const int* const max_dq = l.dq;
+    const int* const max_dc = l.dc;
     int max_sum = INT32_MAX;
-    for (unsigned prefix = 0; prefix <= 4; ++prefix) {
-      const bool after = prefix > 0;
-      max_dq[prefix] = LastPassing(after ? max_dq[prefix - 1] : max_dq[0], after, static_cast<int>(n),
-                                   [&](int d) { return StrongBound(scorer, n, len, d, 0, prefix) >= need; });
-      max_dc[prefix] = LastPassing(after ? max_dc[prefix - 1] : max_dc[0], after, static_cast<int>(len),
-                                   [&](int d) { return StrongBound(scorer, n, len, 0, d, prefix) >= need; });
-    }
     if (scorer == ScorerKind::kTokenSet) max_sum = max_dq[4];
     auto passes = [&](uint32_t dq, uint32_t dc, unsigned prefix) CORDON_INLINE {
       return static_cast<int>(dq) <= max_dq[prefix] && static_cast<int>(dc) <= max_dc[prefix] &&
