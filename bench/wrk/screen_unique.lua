@@ -29,6 +29,9 @@ dofile("bench/wrk/report.lua")
 local report_setup, started = setup, 0
 function setup(thread)
   started = started + 1
-  thread:set("tag", string.sub(letters, started, started))  -- a letter per wrk thread: no overlap
+  -- A letter per wrk thread: no overlap. SCREEN_UNIQUE_FROM=K starts at the K-th letter, so that a
+  -- warm-up run does not ask the names a measured run will (bench/serve_instructions.sh).
+  local k = started + tonumber(os.getenv("SCREEN_UNIQUE_FROM") or "1") - 1
+  thread:set("tag", string.sub(letters, k, k))
   report_setup(thread)
 end

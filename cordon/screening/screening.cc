@@ -5,6 +5,7 @@
 #include <bit>
 #include <climits>
 #include <cmath>
+#include <cstddef>
 #include <cstdlib>
 #include <cstring>
 #include <new>
@@ -343,6 +344,115 @@ inline double StrongBound(ScorerKind scorer, uint32_t n, uint32_t len, uint32_t 
 #else
 #define CORDON_HOT_CLONES
 #endif
+// The scan's lambdas are functions of their own, compiled for the default
+// target: unless inlined into the clone, std::popcount in them is a libgcc call.
+#if defined(__GNUC__) || defined(__clang__)
+#define CORDON_INLINE __attribute__((always_inline))
+#else
+#define CORDON_INLINE
+#endif
+
+// The last d in [-1, hi] with ok(d) (ok(-1) counts as true), where ok is true
+// up to some d and false after it (the bounds are monotone); the search
+// starts at `guess` and gallops from there, so a guess that is right or off
+// by one costs one or two bounds. `guess_ok`: ok(guess) is known to hold.
+// The limits of every length used to be found one step at a time, ~10 % of a
+// long query.
+template <class Ok>
+int LastPassing(int guess, bool guess_ok, int hi, Ok ok) {
+  guess = std::clamp(guess, -1, hi);
+  int lo, up;  // the answer is in [lo, up]: ok(lo) (or lo == -1), and not ok(up + 1) (or up == hi)
+  if (guess < 0 || guess_ok || ok(guess)) {
+    lo = guess, up = hi;
+    for (int step = 1; lo < up; step *= 2) {
+      const int probe = std::min(lo + step, up);
+      if (!ok(probe)) {
+        up = probe - 1;
+        break;
+      }
+      lo = probe;
+    }
+  } else {
+    up = guess - 1, lo = -1;
+    for (int step = 1;; step *= 2) {
+      const int probe = up + 1 - step;
+      if (probe < 0) break;
+      if (ok(probe)) {
+        lo = probe;
+        break;
+      }
+      up = probe - 1;
+    }
+  }
+  while (lo < up) {
+    const int mid = lo + (up - lo + 1) / 2;
+    if (ok(mid)) {
+      lo = mid;
+    } else {
+      up = mid - 1;
+    }
+  }
+  return lo;
+}
+
+// The integer limits of one (query length n, name length len): a name may
+// pass only if d_q <= dq[prefix] and d_c <= dc[prefix] (-1: none may).
+struct Limits {
+  int dq[5], dc[5];
+};
+
+// The bound is monotone in d_q and d_c (and in the prefix), so per length it
+// reduces to limits; they depend only on the scorer, the strong threshold and
+// the two lengths, so each thread keeps those of the last few (scorer,
+// threshold, n) it met, filled in per length as the scans need them (found
+// one bound at a time, they were ~10 % of a long query; then by galloping
+// search, still ~8 %).
+class LimitsCache {
+ public:
+  Limits Get(ScorerKind scorer, double need, uint32_t n, uint32_t len) {
+    Entry* e = nullptr;
+    for (Entry& x : entries_)
+      if (x.used && x.scorer == scorer && x.need == need && x.n == n) e = &x;
+    if (e == nullptr) {
+      e = &entries_[next_++ % kEntries];
+      *e = Entry{true, scorer, need, n, {}, {}, Limits{{-1, -1, -1, -1, -1}, {-1, -1, -1, -1, -1}}};
+    }
+    if (len >= e->known.size()) {
+      e->known.resize(len + 1, 0);
+      e->by_len.resize(len + 1);
+    }
+    if (!e->known[len]) {
+      // Each search starts from the limit of the last length computed (they
+      // move little from one length to the next) or of the previous prefix
+      // (a longer common prefix never lowers the bound).
+      Limits& l = e->by_len[len];
+      for (unsigned prefix = 0; prefix <= 4; ++prefix) {
+        const bool after = prefix > 0;
+        l.dq[prefix] = LastPassing(after ? l.dq[prefix - 1] : e->last.dq[0], after, static_cast<int>(n),
+                                   [&](int d) { return StrongBound(scorer, n, len, d, 0, prefix) >= need; });
+        l.dc[prefix] = LastPassing(after ? l.dc[prefix - 1] : e->last.dc[0], after, static_cast<int>(len),
+                                   [&](int d) { return StrongBound(scorer, n, len, 0, d, prefix) >= need; });
+      }
+      e->known[len] = 1;
+      e->last = l;
+    }
+    return e->by_len[len];
+  }
+
+ private:
+  static constexpr size_t kEntries = 16;
+  struct Entry {
+    bool used = false;
+    ScorerKind scorer = ScorerKind::kJaroWinkler;
+    double need = 0;
+    uint32_t n = 0;
+    std::vector<Limits> by_len;
+    std::vector<uint8_t> known;
+    Limits last;
+  };
+  std::array<Entry, kEntries> entries_;
+  size_t next_ = 0;
+};
 
 // Appends the position of every name of `f` whose upper bound of the strong
 // score against `form` reaches the form's strong threshold. Per length the
@@ -360,71 +470,127 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
   const double need = form.strong_threshold - 1e-9;
   const uint64_t q1 = form.at_least[0], q2 = form.at_least[1];
   const uint8_t q_first = static_cast<uint8_t>(form.features.first4 & 0xff);
+  // d_q's part from the second occurrences on, Σ_{k≥1} popcount(at_least[k]
+  // & ~c2), is the sum over the characters a name holds fewer than twice of
+  // (the query's count − 1): that weight in binary, one mask per bit, takes
+  // at most four popcounts instead of one per count level (a long query
+  // repeats letters five or six times; that loop was a fifth of its scan).
+  uint64_t plane[4] = {};
+  for (int b = 0; b < kChars; ++b) {
+    unsigned w = 0;
+    for (int k = 1; k < form.max_count; ++k) w += (form.at_least[k] >> b) & 1;
+    for (int j = 0; j < 4; ++j) plane[j] |= uint64_t{(w >> j) & 1} << b;
+  }
+  const bool wide = (plane[2] | plane[3]) != 0;  // some character at least five times
   // Characters of the query a name (or every name below a node) lacks, a
   // lower bound of d_q; and the reverse, d_c.
-  auto lacks = [&](uint64_t c1, uint64_t c2) {
-    uint32_t d = std::popcount(q1 & ~c1);
-    for (int k = 1; k < form.max_count; ++k) d += std::popcount(form.at_least[k] & ~c2);
+  auto lacks = [&](uint64_t c1, uint64_t c2) CORDON_INLINE {
+    uint32_t d = std::popcount(q1 & ~c1) + std::popcount(plane[0] & ~c2) + 2 * std::popcount(plane[1] & ~c2);
+    if (wide) d += 4 * std::popcount(plane[2] & ~c2) + 8 * std::popcount(plane[3] & ~c2);
     return d;
   };
-  std::vector<uint32_t> cur, next, leaves;
+  auto extra = [&](uint64_t c1, uint64_t c2) CORDON_INLINE {
+    return static_cast<uint32_t>(std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2));
+  };
+  struct Range {
+    uint32_t begin, end;  // node ids
+  };
+  // Reused by the thread's queries (growing them was ~5 % of a long query).
+  thread_local std::vector<Range> cur, next;
+  thread_local std::vector<uint32_t> leaves;
+  // Raw pointers: `out` is written in the loops, and the compiler must
+  // otherwise reload the arrays' addresses after every push_back.
+  const ScreeningIndex::Family::Bits* const bits = f.bits.data();
+  const Node* const nodes = f.nodes.data();
+  thread_local LimitsCache limits;
   for (uint32_t len = 1; len + 1 < f.bucket_start.size(); ++len) {
     if (f.bucket_start[len] == f.bucket_start[len + 1] || StrongBound(scorer, n, len, 0, 0, 4) < need) continue;
-    // The bound is monotone in d_q and d_c, so per length it reduces to
-    // integer limits: a name may pass only if d_q <= max_dq[prefix],
-    // d_c <= max_dc[prefix] and d_q + d_c <= max_sum (token set: the sum).
-    int max_dq[5], max_dc[5], max_sum = INT32_MAX;
-    for (unsigned prefix = 0; prefix <= 4; ++prefix) {
-      int dq = -1, dc = -1;
-      while (dq < static_cast<int>(n) && StrongBound(scorer, n, len, dq + 1, 0, prefix) >= need) ++dq;
-      while (dc < static_cast<int>(len) && StrongBound(scorer, n, len, 0, dc + 1, prefix) >= need) ++dc;
-      max_dq[prefix] = dq, max_dc[prefix] = dc;
-    }
+    // A name may pass only if d_q <= max_dq[prefix], d_c <= max_dc[prefix]
+    // and d_q + d_c <= max_sum (token set: the sum).
+    const Limits l = limits.Get(scorer, need, n, len);
+    const int* const max_dq = l.dq;
+    const int* const max_dc = l.dc;
+    int max_sum = INT32_MAX;
     if (scorer == ScorerKind::kTokenSet) max_sum = max_dq[4];
-    auto passes = [&](uint32_t dq, uint32_t dc, unsigned prefix) {
+    auto passes = [&](uint32_t dq, uint32_t dc, unsigned prefix) CORDON_INLINE {
       return static_cast<int>(dq) <= max_dq[prefix] && static_cast<int>(dc) <= max_dc[prefix] &&
              static_cast<int>(dq + dc) <= max_sum;
     };
     // Every name below a node holds at most `any` and at least `all`; with
     // another first byte than the query's it has no common prefix.
-    auto node_passes = [&](const Node& nd) {
-      return passes(lacks(nd.any1, nd.any2), std::popcount(nd.all1 & ~q1) + std::popcount(nd.all2 & ~q2),
-                    nd.first == q_first ? 4u : 0u);
+    auto node_passes = [&](const Node& nd) CORDON_INLINE {
+      return passes(lacks(nd.any1, nd.any2), extra(nd.all1, nd.all2), nd.first == q_first ? 4u : 0u);
     };
-    auto scan_leaf = [&](const Node& leaf) {
+    auto scan_leaf = [&](const Node& leaf) CORDON_INLINE {
+      if (leaf.first != q_first) {
+        // No name here has a common prefix with the query.
+        for (uint32_t p = leaf.begin; p < leaf.end; ++p) {
+          const uint64_t c1 = bits[p].w1 & kMaskBits, c2 = bits[p].w2 & kMaskBits;
+          if (passes(lacks(c1, c2), extra(c1, c2), 0)) out->push_back(p);
+        }
+        return;
+      }
       for (uint32_t p = leaf.begin; p < leaf.end; ++p) {
-        const uint64_t w1 = f.bits[p].w1, w2 = f.bits[p].w2;
+        const uint64_t w1 = bits[p].w1, w2 = bits[p].w2;
         const uint64_t c1 = w1 & kMaskBits, c2 = w2 & kMaskBits;
         const uint32_t x = form.features.first4 ^ static_cast<uint32_t>((w1 >> 40) | (w2 >> 40) << 24);
         const unsigned prefix = std::min(x == 0 ? 4u : std::countr_zero(x) / 8, 4u);
-        if (passes(lacks(c1, c2), std::popcount(c1 & ~q1) + std::popcount(c2 & ~q2), prefix)) out->push_back(p);
+        if (passes(lacks(c1, c2), extra(c1, c2), prefix)) out->push_back(p);
       }
     };
-    // Level by level from the roots of this length down to the leaves that
-    // pass, then their names. The nodes and leaves reached are scattered
-    // (the hardware prefetcher cannot guess them), so each list is walked
-    // fetching a few entries ahead.
-    constexpr size_t kNodesAhead = 24;
-    cur.assign(f.roots.begin() + f.bucket_roots[len], f.roots.begin() + f.bucket_roots[len + 1]);
+    // A node that passes: a leaf is kept, the children of another are the
+    // next level (one range: a node's children are adjacent).
     leaves.clear();
+    cur.clear();
+    auto visit = [&](uint32_t id) CORDON_INLINE {
+      const Node& nd = nodes[id];
+      if (!node_passes(nd)) return;
+      if (nd.leaf) {
+        leaves.push_back(id);
+      } else {
+        next.push_back(Range{nd.begin, nd.end});
+      }
+    };
+    // The roots: one per first byte, ascending. When no name without a
+    // common prefix can pass at this length, only the query's first byte's
+    // tree is looked at (the others' roots would all fail).
+    const uint32_t* roots_begin = f.roots.data() + f.bucket_roots[len];
+    const uint32_t* roots_end = f.roots.data() + f.bucket_roots[len + 1];
+    next.clear();
+    if (max_dq[0] < 0 || max_dc[0] < 0) {
+      const uint32_t* r = std::lower_bound(roots_begin, roots_end, q_first,
+                                           [&](uint32_t id, uint8_t b) { return nodes[id].first < b; });
+      if (r != roots_end && nodes[*r].first == q_first) visit(*r);
+    } else {
+      constexpr std::ptrdiff_t kRootsAhead = 16;
+      for (const uint32_t* r = roots_begin; r != roots_end; ++r) {
+        if (roots_end - r > kRootsAhead) __builtin_prefetch(&nodes[r[kRootsAhead]]);
+        visit(*r);
+      }
+    }
+    // Level by level down to the leaves that pass, then their names. The
+    // nodes and leaves reached are scattered (the hardware prefetcher cannot
+    // guess them), so each list is walked fetching a few entries ahead: a
+    // range of up to four nodes is three cache lines.
+    std::swap(cur, next);
+    constexpr size_t kRangesAhead = 6;
     while (!cur.empty()) {
       next.clear();
       for (size_t k = 0; k < cur.size(); ++k) {
-        if (k + kNodesAhead < cur.size()) __builtin_prefetch(&f.nodes[cur[k + kNodesAhead]]);
-        const Node& nd = f.nodes[cur[k]];
-        if (!node_passes(nd)) continue;
-        if (nd.leaf) {
-          leaves.push_back(cur[k]);
-        } else {
-          for (uint32_t c = nd.begin; c < nd.end; ++c) next.push_back(c);
+        if (k + kRangesAhead < cur.size()) {
+          const char* b = reinterpret_cast<const char*>(&nodes[cur[k + kRangesAhead].begin]);
+          __builtin_prefetch(b);
+          __builtin_prefetch(b + 64);
+          __builtin_prefetch(b + 128);
         }
+        for (uint32_t c = cur[k].begin; c < cur[k].end; ++c) visit(c);
       }
       std::swap(cur, next);
     }
-    const auto& l0 = f.nodes;
+    const Node* const l0 = nodes;
     constexpr size_t kAhead = 12;
     auto prefetch = [&](uint32_t d) {
-      const char* b = reinterpret_cast<const char*>(&f.bits[l0[d].begin]);
+      const char* b = reinterpret_cast<const char*>(&bits[l0[d].begin]);
       __builtin_prefetch(b);
       __builtin_prefetch(b + 64);
       __builtin_prefetch(b + 127);
@@ -436,6 +602,47 @@ void ScanFamily(const ScreeningIndex::Family& f, const QueryForm& form, ScorerKi
     }
   }
 }
+
+// A second, exact bound for the names that pass the scan, before scoring:
+// the masks count a name's characters only to two, so a long name that holds
+// each letter of a long query twice passes them however few it shares (the
+// query "semiconductormanufacturinginternational..." repeats n six times).
+// Counted exactly, the matches are at most the multiset intersection of the
+// two keys, d_q = |q| − common and d_c = |c| − common (the same StrongBound);
+// it costs a few instructions per byte, scoring ~40 (docs/screening.md § The index).
+class CountBound {
+ public:
+  CountBound(std::string_view query, ScorerKind scorer, double need) : query_(query), scorer_(scorer), need_(need) {
+    for (const char c : query) ++counts_[kCountClass[static_cast<unsigned char>(c)]];
+  }
+  bool Passes(std::string_view key) const {
+    uint32_t used[kClasses] = {};
+    uint32_t common = 0;
+    for (const char c : key) {
+      const uint8_t b = kCountClass[static_cast<unsigned char>(c)];
+      common += used[b] < counts_[b];
+      ++used[b];
+    }
+    unsigned prefix = 0;
+    while (prefix < 4 && prefix < key.size() && prefix < query_.size() && key[prefix] == query_[prefix]) ++prefix;
+    const auto n = static_cast<uint32_t>(query_.size()), len = static_cast<uint32_t>(key.size());
+    return StrongBound(scorer_, n, len, n - common, len - common, prefix) >= need_;
+  }
+
+ private:
+  // Per byte its class: a-z, 0-9 and space as CharBit, every other byte one more.
+  static constexpr int kClasses = kChars + 1;
+  static constexpr std::array<uint8_t, 256> kCountClass = [] {
+    std::array<uint8_t, 256> t{};
+    for (int c = 0; c < 256; ++c)
+      t[c] = static_cast<uint8_t>(c >= 'a' && c <= 'z' ? c - 'a' : c >= '0' && c <= '9' ? 26 + (c - '0') : c == ' ' ? 36 : kChars);
+    return t;
+  }();
+  std::string_view query_;
+  ScorerKind scorer_;
+  double need_;
+  uint32_t counts_[kClasses] = {};
+};
 
 }  // namespace
 
@@ -473,12 +680,15 @@ std::vector<Match> ScreeningIndex::Screen(std::string_view query, const Screenin
     std::string_view last_key;
     double last_strong = 0.0;
     uint32_t len = 0;
+    const CountBound bound(form.key(), options.scorer, form.strong_threshold - 1e-9);
     for (const uint32_t p : positions) {
       while (p >= f.bucket_start[len + 1]) ++len;
       const std::string_view key = f.key(p, len);
       double strong;
       if (last_key == key) {
         strong = last_strong;
+      } else if (!bound.Passes(key)) {
+        continue;  // its score is below the bound, so below the strong threshold
       } else {
         strong = internal::StrongPart(form, key);
         last_key = key, last_strong = strong;
