@@ -51,7 +51,9 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
   Reason& r = to->emplace_back();
   r.rule = rule;
   r.unit = unit;
-  // Most reasons carry no evidence: copy only what there is.
+  // Most reasons (the 'else' lines of scope rules) carry no evidence: copy only what there is,
+  // as whole arrays (a few vector moves) rather than element by element against two bounds.
+  static_assert(sizeof r.rows <= sizeof f.rows && sizeof r.entries <= sizeof f.entries && sizeof r.missing <= sizeof f.missing);
   if (f.n_rows) {
     r.n_rows = std::min(f.n_rows, 4);
     std::memcpy(r.rows, f.rows, sizeof r.rows);
@@ -65,54 +67,6 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
     std::memcpy(r.missing, f.missing, sizeof r.missing);
   }
   return r;
-}
-
-bool Evaluator::GuardKills(int g, size_t u) {
-  const RuleSet::Guard& guard = rules_.guards()[g];
-  const size_t w = static_cast<size_t>(g) >> 6;
-  const uint64_t bit = uint64_t{1} << (g & 63);
-  uint64_t* known = guard.level == RuleSet::GuardLevel::kTransaction ? &guard_tx_[2 * w]
-                                                                     : &guard_unit_[(u * guard_words_ + w) * 2];
-  if (known[0] & bit) return known[1] & bit;
-  rules::Frame& f = frame_;
-  f.Reset();
-  const Tri t = rules_.program().Truth(guard.node, f);
-  // False with a missing-fact record left (not expected of a pure test) would not be what the
-  // rule's `and` leaves: such an answer kills nothing.
-  const bool kills = t == Tri::kFalse && f.n_missing == 0 && f.n_rows == 0 && f.n_entries == 0;
-  known[0] |= bit;
-  if (kills) known[1] |= bit;
-  return kills;
-}
-
-const uint64_t* Evaluator::GuardedSurvivors(const RuleSet::StageGuards& g, size_t n, size_t u, const uint64_t* run) {
-  const size_t words = (n + 63) / 64;
-  if (alive_.size() < words) alive_.resize(words);
-  uint64_t* alive = alive_.data();
-  const bool guarded = static_cast<size_t>(g.words) == words;
-  const uint64_t* kill = g.kill.data();
-  if (words == 1) {
-    // The usual case, in a register.
-    uint64_t a = run ? run[0] : ~uint64_t{0};
-    if (guarded) {
-      for (int gi : g.guards) {
-        const uint64_t k = *kill++;
-        // A guard whose rules are all dead already (an earlier conjunct was false) is not evaluated.
-        if ((k & a) && GuardKills(gi, u)) a &= ~k;
-      }
-    }
-    alive[0] = a;
-    return alive;
-  }
-  for (size_t w = 0; w < words; ++w) alive[w] = run ? run[w] : ~uint64_t{0};
-  if (!guarded) return alive;
-  for (size_t i = 0; i < g.guards.size(); ++i, kill += words) {
-    uint64_t live = 0;
-    for (size_t w = 0; w < words; ++w) live |= kill[w] & alive[w];
-    if (live == 0 || !GuardKills(g.guards[i], u)) continue;
-    for (size_t w = 0; w < words; ++w) alive[w] &= ~kill[w];
-  }
-  return alive;
 }
 
 ReviewPolicy Evaluator::PolicyFor(const Rule& r, rules::Frame& f, Reason* reason) {
@@ -258,22 +212,17 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
       note_unverified(idx);
     }
   };
-  auto alive_at = [](const uint64_t* alive, size_t i) { return (alive[i >> 6] >> (i & 63)) & 1; };
-  const size_t n_scope = active.scope.size();
   for (size_t u = 0; u < in.units.size(); ++u) {
     rules::UnitView& unit = in.units[u];
     f.SetUnit(&unit);
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    const uint64_t* alive = Survivors(active.scope_guards, n_scope, u, scope_first ? active.scope_pass.data() : nullptr);
-    for (size_t i = 0; i < n_scope; ++i) {
-      const int idx = active.scope[i];
+    for (int idx : active.scope) {
       const Rule& r = all[idx];
       if (scope_first && r.effect == Effect::kClassify) continue;
       f.Reset();
-      // A rule a guard killed is false with a clean frame: what its evaluation would leave.
-      const Tri t = alive_at(alive, i) ? prog.Truth(r.condition, f) : Tri::kFalse;
+      Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (r.effect == Effect::kClassify) {
         classify(u, r, idx, t);
@@ -315,13 +264,11 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   if (scope_first) {
     for (size_t u = 0; u < in.units.size(); ++u) {
       f.SetUnit(&in.units[u]);
-      const uint64_t* alive = Survivors(active.scope_guards, n_scope, u, active.scope_pass.data() + (n_scope + 63) / 64);
-      for (size_t i = 0; i < n_scope; ++i) {
-        const int idx = active.scope[i];
+      for (int idx : active.scope) {
         const Rule& r = all[idx];
         if (r.effect != Effect::kClassify) continue;
         f.Reset();
-        const Tri t = alive_at(alive, i) ? prog.Truth(r.condition, f) : Tri::kFalse;
+        Tri t = prog.Truth(r.condition, f);
         trace(idx, static_cast<int>(u), t);
         classify(u, r, idx, t);
       }
@@ -334,16 +281,9 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   }
 
   // Requirements.
-  const size_t n_req = active.requirements.size();
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    const uint64_t* alive = Survivors(active.requirement_guards, n_req, u);
-    for (size_t i = 0; i < n_req; ++i) {
-      const int idx = active.requirements[i];
-      if (!alive_at(alive, i)) {
-        trace(idx, static_cast<int>(u), Tri::kFalse);
-        continue;
-      }
+    for (int idx : active.requirements) {
       const Rule& r = all[idx];
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
@@ -365,16 +305,9 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   }
 
   // Exceptions overcome the requirements that allow them.
-  const size_t n_exc = active.exceptions.size();
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    const uint64_t* alive = Survivors(active.exception_guards, n_exc, u);
-    for (size_t i = 0; i < n_exc; ++i) {
-      const int idx = active.exceptions[i];
-      if (!alive_at(alive, i)) {
-        trace(idx, static_cast<int>(u), Tri::kFalse);
-        continue;
-      }
+    for (int idx : active.exceptions) {
       const Rule& ex = all[idx];
       f.Reset();
       Tri t = prog.Truth(ex.condition, f);
@@ -422,9 +355,6 @@ void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>
   out->jurisdictions.resize(rules_.regimes().size());
   out->overall = Outcome::kNotSubject;
   frame_.NewEvaluation();
-  guard_words_ = (rules_.guards().size() + 63) / 64;
-  guard_tx_.assign(2 * guard_words_, 0);
-  guard_unit_.assign(2 * guard_words_ * in.units.size(), 0);
   const size_t n_regimes = rules_.regimes().size();
   const int32_t day = in.date.days();
   InForceMemo* memo = nullptr;

@@ -7,7 +7,6 @@
 #include <filesystem>
 #include <fstream>
 
-#include "cordon/cases/case_runner.h"
 #include "cordon/engine/engine.h"
 #include "cordon/model/json_io.h"
 
@@ -162,57 +161,6 @@ TEST_F(EvaluatorTest, LoadErrorsNameFileLineColumn) {
   ASSERT_FALSE(e.ok());
   EXPECT_NE(e.status().message().find("t.rules:7:"), std::string::npos) << e.status().message();
   EXPECT_NE(e.status().message().find("cannot compare number with string"), std::string::npos) << e.status().message();
-}
-
-// Guards (kill masks) skip rules a false first conjunct decides: every golden case must give the
-// same determination, trace included, with them on and off.
-TEST(EvaluatorGuards, SameAnswersWithAndWithout) {
-  EngineOptions o;
-  o.home = FindHome(nullptr);
-  auto engine = Engine::Open(o);
-  ASSERT_TRUE(engine.ok()) << engine.status().message();
-  const Engine& e = **engine;
-  size_t guards = 0;
-  for (size_t ri = 0; ri < e.rules().regimes().size(); ++ri) {
-    const auto& a = e.rules().InForce(static_cast<int>(ri), Date::FromYmd(2025, 1, 15));
-    guards += a.scope_guards.guards.size() + a.requirement_guards.guards.size() + a.exception_guards.guards.size();
-  }
-  EXPECT_GT(guards, 0u) << "no rule has a guard: the comparison below would test nothing";
-  auto files = FindCaseFiles({o.home + "/../shared/cases", o.home + "/tests/cases"});
-  ASSERT_TRUE(files.ok()) << files.status().message();
-  ASSERT_GT(files->size(), 100u);
-  Evaluator on(e.rules(), EvaluatorOptions{/*trace=*/true, /*guards=*/true});
-  Evaluator off(e.rules(), EvaluatorOptions{/*trace=*/true, /*guards=*/false});
-  size_t compared = 0;
-  for (const auto& path : *files) {
-    auto c = ReadJsonFile(path);
-    ASSERT_TRUE(c.ok()) << path;
-    if (!c->contains("transaction")) continue;
-    Context ctx;
-    if (c->contains("context") && !(*c)["context"].is_null()) {
-      auto parsed = e.ParseContext((*c)["context"], path);
-      if (!parsed.ok()) continue;  // a bad-input case
-      ctx = std::move(*parsed);
-    }
-    auto tx = e.ParseTransaction((*c)["transaction"], path);
-    if (!tx.ok()) continue;
-    auto d = e.Determine(std::move(*tx), std::move(ctx), std::nullopt);
-    Determination with = d->det, without = d->det;
-    // Twice each: the second pass runs on warm memos.
-    for (int pass = 0; pass < 2; ++pass) {
-      on.Evaluate(d->input, d->licences, &with);
-      off.Evaluate(d->input, d->licences, &without);
-      std::swap(d->det, with);
-      const std::string a = e.RenderJsonText(*d);
-      std::swap(d->det, with);
-      std::swap(d->det, without);
-      const std::string b = e.RenderJsonText(*d);
-      std::swap(d->det, without);
-      ASSERT_EQ(a, b) << path << " pass " << pass;
-    }
-    ++compared;
-  }
-  EXPECT_GT(compared, 100u);
 }
 
 }  // namespace

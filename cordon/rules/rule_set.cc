@@ -6,7 +6,6 @@
 #include <map>
 #include <set>
 #include <sstream>
-#include <unordered_map>
 
 #include "cordon/base/sha256.h"
 #include "cordon/rules/ast.h"
@@ -29,159 +28,6 @@ void CollectUnverifiedSets(const rules::Program& p, int idx, std::vector<const N
   // kEntryAllows keeps a symbol id and kSubjectOnlyVia a rule-set index in `c`, not a node.
   if (n.op != rules::Op::kEntryAllows && n.op != rules::Op::kSubjectOnlyVia) CollectUnverifiedSets(p, n.c, out);
 }
-
-// --- Guards (kill masks) ---------------------------------------------------------------------
-using rules::Fact;
-using rules::Op;
-using GuardLevel = RuleSet::GuardLevel;
-
-// Only the cheapest tests pay as guards (a fact against a constant, set or list: three nodes; a
-// boolean fact; `not` of one): evaluating a guard costs about what evaluating the rule's first
-// conjunct does, so a guard pays only through the rules it kills (docs/performance.md).
-constexpr int kMaxGuardNodes = 3;
-// One guard per rule, its first conjunct: a second one rarely decided what the first did not.
-constexpr int kMaxGuardsPerRule = 1;
-
-// The level a guard reading `f` needs, or false when the fact is not a guard's: party facts, and
-// what the scope stage derives or reads through it (the classification, item.subject, the de
-// minimis share).
-bool FactGuardLevel(Fact f, GuardLevel* level) {
-  switch (f) {
-    case Fact::kDate: case Fact::kActivity: case Fact::kShipFrom: case Fact::kDestination: case Fact::kRoute:
-    case Fact::kExporterCountry: case Fact::kExporterHq: case Fact::kPurpose: case Fact::kFacCountry:
-    case Fact::kFacHq: case Fact::kFacIc: case Fact::kFacNode: case Fact::kFacNonPlanar: case Fact::kFacNandLayers:
-    case Fact::kFacDramHp: case Fact::kFacDramCell: case Fact::kFacDramDensity: case Fact::kServiceTask:
-    case Fact::kKnowInformed: case Fact::kKnowAware: case Fact::kKnowSuspects:
-      return true;
-    case Fact::kItemKind: case Fact::kItemMadeIn: case Fact::kItemDescription: case Fact::kItemValue:
-    case Fact::kItemQuantity: case Fact::kItemSpec: case Fact::kItemContainsUsIc: case Fact::kItemContainsFdpIc:
-    case Fact::kItemReportFiled: case Fact::kItemUsTech: case Fact::kItemUsSw: case Fact::kItemPlantUsOrigin:
-    case Fact::kItemPlantUsTech: case Fact::kItemPlantUsSw: case Fact::kItemIsEquipment: case Fact::kItemTechOrigin:
-      *level = std::max(*level, GuardLevel::kUnit);
-      return true;
-    default:
-      // In the later stages a guard on those would have to be evaluated per stage and item, which
-      // cost more than it saved.
-      return false;
-  }
-}
-
-// Whether node `idx` may be a guard: built only of facts, constants, sets, comparisons, membership
-// and `and`/`or`/`not` — nothing that binds a party, reads a definition (whose memo would then be
-// filled by another rule first), or leaves chart rows or list entries in the frame.
-bool PureGuard(const rules::Program& p, int idx, GuardLevel* level, int* size) {
-  const rules::Node& n = p.nodes()[idx];
-  if (++*size > kMaxGuardNodes) return false;
-  switch (n.op) {
-    case Op::kConstBool: case Op::kConstNum: case Op::kConstSym: case Op::kConstDate: case Op::kConstList:
-    case Op::kSetRef:
-      return true;
-    case Op::kFact:
-      return FactGuardLevel(n.fact, level);
-    case Op::kAllOf: case Op::kAnyOf:
-      for (int i = 0; i < n.b; ++i) {
-        if (!PureGuard(p, p.kids()[n.a + i], level, size)) return false;
-      }
-      return true;
-    case Op::kNot: case Op::kCmp: case Op::kArith: case Op::kNeg: case Op::kIn: case Op::kKnown:
-    case Op::kIntersects: case Op::kCount: case Op::kContainsText:
-    case Op::kFactEqSym: case Op::kFactNeSym: case Op::kFactCmpNum: case Op::kFactInSet: case Op::kFactInList:
-      for (int c : {n.a, n.b, n.c}) {
-        if (c >= 0 && !PureGuard(p, c, level, size)) return false;
-      }
-      return true;
-    default:
-      return false;
-  }
-}
-
-// The structure of node `idx` (everything Truth reads, not its source position): equal keys
-// evaluate alike, so rules that start with the same test share one guard.
-void GuardKey(const rules::Program& p, int idx, std::string* out) {
-  const rules::Node& n = p.nodes()[idx];
-  auto put = [out](const auto& v) { out->append(reinterpret_cast<const char*>(&v), sizeof v); };
-  put(n.op);
-  put(n.type);
-  put(n.tok);
-  put(n.num);
-  put(n.sym);
-  put(n.fact);
-  put(n.slot);
-  put(n.set);
-  put(n.list);
-  if (n.op == Op::kAllOf || n.op == Op::kAnyOf) {
-    put(n.b);
-    for (int i = 0; i < n.b; ++i) GuardKey(p, p.kids()[n.a + i], out);
-  } else {
-    for (int c : {n.a, n.b, n.c}) {
-      put(c >= 0);
-      if (c >= 0) GuardKey(p, c, out);
-    }
-  }
-  out->push_back(')');
-}
-
-// The guards of each rule of one stage: the pure conjuncts its condition starts with (the whole
-// condition when it is pure). A false one makes the `and` false with nothing left behind: the
-// missing-fact records are dropped and, the conjuncts before it being pure too, no rows or entries
-// were added. So the rule gives what evaluating it would, without evaluating it.
-void BuildStageGuards(const rules::Program& p, const std::vector<Rule>& all, const std::vector<int>& stage,
-                      std::vector<RuleSet::Guard>* guards,
-                      std::unordered_map<std::string, int>* by_key, RuleSet::StageGuards* out) {
-  out->words = static_cast<int>((stage.size() + 63) / 64);
-  // (conjunct position, guard) per stage position; guards are tested in conjunct order, so a
-  // rule's second conjunct is evaluated only when its first did not already kill it.
-  std::vector<std::pair<int, int>> uses;
-  std::vector<std::vector<int>> kills;  // per stage guard: its positions
-  std::unordered_map<int, int> local;   // guard -> index in out->guards
-  std::vector<int> first_conjunct;
-  for (size_t pos = 0; pos < stage.size(); ++pos) {
-    const int cond = all[stage[pos]].condition;
-    if (cond < 0) continue;
-    const rules::Node& root = p.nodes()[cond];
-    std::vector<int> conjuncts;
-    if (root.op == Op::kAllOf) {
-      conjuncts.assign(p.kids().begin() + root.a, p.kids().begin() + root.a + root.b);
-    } else {
-      conjuncts.push_back(cond);
-    }
-    int taken = 0;
-    for (size_t k = 0; k < conjuncts.size() && taken < kMaxGuardsPerRule; ++k) {
-      GuardLevel level = GuardLevel::kTransaction;
-      int size = 0;
-      if (!PureGuard(p, conjuncts[k], &level, &size)) break;  // only a pure prefix
-      std::string key;
-      GuardKey(p, conjuncts[k], &key);
-      auto [it, fresh] = by_key->emplace(key, static_cast<int>(guards->size()));
-      if (fresh) guards->push_back(RuleSet::Guard{conjuncts[k], level});
-      auto [lt, lfresh] = local.emplace(it->second, static_cast<int>(kills.size()));
-      if (lfresh) {
-        kills.emplace_back();
-        first_conjunct.push_back(static_cast<int>(k));
-      }
-      first_conjunct[lt->second] = std::min(first_conjunct[lt->second], static_cast<int>(k));
-      kills[lt->second].push_back(static_cast<int>(pos));
-      ++taken;
-    }
-  }
-  std::vector<int> order(kills.size());
-  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
-  // First conjuncts first, and among them those that kill most: a later guard whose rules are
-  // all dead is not evaluated.
-  std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
-    if (first_conjunct[a] != first_conjunct[b]) return first_conjunct[a] < first_conjunct[b];
-    return kills[a].size() > kills[b].size();
-  });
-  std::vector<int> global(kills.size());
-  for (const auto& [g, l] : local) global[l] = g;
-  for (int l : order) {
-    out->guards.push_back(global[l]);
-    size_t base = out->kill.size();
-    out->kill.resize(base + out->words, 0);
-    for (int pos : kills[l]) out->kill[base + pos / 64] |= uint64_t{1} << (pos % 64);
-  }
-}
-
 }  // namespace
 
 const char* OutcomeName(Outcome o) {
@@ -473,7 +319,6 @@ class RuleSetBuilder {
 
   static void BuildSpans(RuleSet& rs) {
     rs.spans_.assign(rs.regimes_.size(), {});
-    std::unordered_map<std::string, int> guard_keys;  // guard structure -> index in rs.guards_
     for (size_t ri = 0; ri < rs.regimes_.size(); ++ri) {
       std::set<int32_t> points{Date::Min().days()};
       for (const auto& r : rs.rules_) {
@@ -502,19 +347,6 @@ class RuleSetBuilder {
           if (r.effect != Effect::kClassify) reads = reads || rs.program_->ReadsClassification(r.condition);
         }
         span.active.scope_before_classification = !reads;
-        const rules::Program& prog = *rs.program_;
-        // The scope stage's two passes when scope runs first: its scope rules, then its classifications.
-        auto& sc = span.active.scope;
-        span.active.scope_pass.assign(2 * ((sc.size() + 63) / 64), 0);
-        for (size_t pos = 0; pos < sc.size(); ++pos) {
-          const bool classify = rs.rules_[sc[pos]].effect == Effect::kClassify;
-          span.active.scope_pass[(classify ? (sc.size() + 63) / 64 : 0) + pos / 64] |= uint64_t{1} << (pos % 64);
-        }
-        BuildStageGuards(prog, rs.rules_, span.active.scope, &rs.guards_, &guard_keys, &span.active.scope_guards);
-        BuildStageGuards(prog, rs.rules_, span.active.requirements, &rs.guards_, &guard_keys,
-                         &span.active.requirement_guards);
-        BuildStageGuards(prog, rs.rules_, span.active.exceptions, &rs.guards_, &guard_keys,
-                         &span.active.exception_guards);
         rs.spans_[ri].push_back(std::move(span));
       }
     }

@@ -100,40 +100,17 @@ class RuleSet {
   int RegimeIndex(Symbol regime) const;
   // The rules of one regime in force over a span of dates, in stage order, and split by the
   // evaluator's passes so that no pass walks rules it would skip.
-  // A guard: a pure, cheap leading conjunct of some rules' conditions (a fact compared with a
-  // constant, a fact in a set or list; no definition, party, chart or list lookup). While one is
-  // false the rules it leads are false, with nothing left in the frame (docs/architecture.md).
-  // Shared by structure across all rules; evaluated through Program::Truth on `node`.
-  enum class GuardLevel : uint8_t {
-    kTransaction,  // reads transaction facts only: one value per evaluation
-    kUnit,         // also the item's stated facts: one value per item and evaluation
-  };
-  struct Guard {
-    int node = -1;
-    GuardLevel level = GuardLevel::kTransaction;
-  };
-  // Per stage: the guards its rules start with, and per guard the stage positions it kills.
-  struct StageGuards {
-    int words = 0;              // mask words: (rules in the stage + 63) / 64
-    std::vector<int> guards;    // indexes into RuleSet::guards()
-    std::vector<uint64_t> kill; // guards.size() x words: the positions whose rule the guard leads
-  };
   struct ActiveRules {
     std::vector<int> rules;         // all of them, in stage order
     std::vector<int> scope;         // classification and scope stages
     std::vector<int> requirements;  // requirement effects after the scope stage
     std::vector<int> exceptions;    // exception effects
-    StageGuards scope_guards, requirement_guards, exception_guards;
-    // The scope positions of scope rules (words 0 .. w-1) and of classifications (w .. 2w-1),
-    // w = scope_guards.words: the two passes of the scope stage when scope runs first.
-    std::vector<uint64_t> scope_pass;
     // No scope rule reads the classification: scope runs first, and classification only when
     // the regime reaches (or may reach) the act.
     bool scope_before_classification = false;
   };
   // Rules in force on `date` for regime index r.
   const ActiveRules& InForce(int r, Date date) const;
-  const std::vector<Guard>& guards() const { return guards_; }
   const ReferenceData& refdata() const { return *refdata_; }
   const std::shared_ptr<const ReferenceData>& refdata_ptr() const { return refdata_; }
   const rules::Program& program() const { return *program_; }
@@ -156,7 +133,6 @@ class RuleSet {
   // Per regime: the change points of the rule set and the rules in force in each span.
   struct Span { Date from; ActiveRules active; };
   std::vector<std::vector<Span>> spans_;
-  std::vector<Guard> guards_;
   std::string hash_;
   std::vector<std::string> files_;
   std::unordered_map<std::string, std::vector<Rule::PolicyCase>> entry_policies_;
