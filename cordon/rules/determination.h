@@ -17,22 +17,23 @@ enum class LicenceState : uint8_t { kNone, kValid, kNotYetValid, kExpired, kRevo
 const char* LicenceStateName(LicenceState s);
 
 struct Reason {
-  // User-provided so that emplace_back() does not zero the evidence arrays first.
+  // User-provided so that emplace_back() sets the scalars only: the evidence arrays are left
+  // uninitialised (anonymous unions: MissingRef's member initialisers do not run either).
   Reason() {}
   int rule = -1;      // index into RuleSet::rules()
   int unit = -1;      // index into EvalInput::units; -1 for the transaction as a whole
   Outcome outcome = Outcome::kUndetermined;
   ReviewPolicy policy = ReviewPolicy::kNone;
+  LicenceState licence_state = LicenceState::kNone;
   int overcome_by = -1;                 // exception rule that overcame it
   const License* licence = nullptr;     // the licence held for it
-  LicenceState licence_state = LicenceState::kNone;
-  // Only the first n_rows / n_entries / n_missing are set (left uninitialised: AddReason is hot).
-  const ChartRow* rows[4];
+  // Only the first n_rows / n_entries / n_missing are set.
   int n_rows = 0;
-  const ListEntry* entries[4];
   int n_entries = 0;
-  rules::MissingRef missing[6];
   int n_missing = 0;
+  union { const ChartRow* rows[4]; };
+  union { const ListEntry* entries[4]; };
+  union { rules::MissingRef missing[6]; };
 };
 
 struct TraceStep {

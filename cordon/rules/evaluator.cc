@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cstring>
 
 namespace cordon {
 
@@ -50,9 +51,21 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
   Reason& r = to->emplace_back();
   r.rule = rule;
   r.unit = unit;
-  for (int i = 0; i < f.n_rows && r.n_rows < 4; ++i) r.rows[r.n_rows++] = f.rows[i];
-  for (int i = 0; i < f.n_entries && r.n_entries < 4; ++i) r.entries[r.n_entries++] = f.entries[i];
-  for (int i = 0; i < f.n_missing && r.n_missing < 6; ++i) r.missing[r.n_missing++] = f.missing[i];
+  // Most reasons (the 'else' lines of scope rules) carry no evidence: copy only what there is,
+  // as whole arrays (a few vector moves) rather than element by element against two bounds.
+  static_assert(sizeof r.rows <= sizeof f.rows && sizeof r.entries <= sizeof f.entries && sizeof r.missing <= sizeof f.missing);
+  if (f.n_rows) {
+    r.n_rows = std::min(f.n_rows, 4);
+    std::memcpy(r.rows, f.rows, sizeof r.rows);
+  }
+  if (f.n_entries) {
+    r.n_entries = std::min(f.n_entries, 4);
+    std::memcpy(r.entries, f.entries, sizeof r.entries);
+  }
+  if (f.n_missing) {
+    r.n_missing = std::min(f.n_missing, 6);
+    std::memcpy(r.missing, f.missing, sizeof r.missing);
+  }
   return r;
 }
 
