@@ -1389,6 +1389,19 @@ void Program::EmitRoot(int root) {
   }
 }
 
+// Opens a nested scope (a define's memo, an `any` over parties) at `level` and emits its body one
+// level down; returns the opening instruction's position, for the jumps patched after.
+size_t Program::EmitScope(uint8_t op, int level, int slot, int body) {
+  Ins begin;
+  begin.op = op;
+  begin.level = static_cast<uint8_t>(level);
+  begin.sym = static_cast<uint32_t>(slot);
+  code_.push_back(begin);
+  const size_t at = code_.size() - 1;
+  EmitBool(body, level + 1);
+  return at;
+}
+
 int Program::EmitBool(int idx, int level, bool root) {
   if (level >= kMaxLevels) {
     emit_failed_ = true;
@@ -1466,15 +1479,9 @@ int Program::EmitBool(int idx, int level, bool root) {
       return -1;
     }
     case Op::kDefine: {
-      Ins begin;
-      begin.op = kVDefBegin;
-      begin.level = static_cast<uint8_t>(level);
-      begin.sym = static_cast<uint32_t>(n.slot);
-      code_.push_back(begin);
-      const size_t at = code_.size() - 1;
-      EmitBool(n.a, level + 1);
+      const size_t at = EmitScope(kVDefBegin, level, n.slot, n.a);
       if (emit_failed_) return -1;
-      Ins end = begin;
+      Ins end = code_[at];
       end.op = kVDefEnd;
       code_.push_back(end);
       code_[at].jump = static_cast<int32_t>(code_.size());
@@ -1488,20 +1495,14 @@ int Program::EmitBool(int idx, int level, bool root) {
         code_[leaf].sym = static_cast<uint32_t>(n.slot);
         return leaf;
       }
-      Ins begin;
-      begin.op = kVAnyBegin;
-      begin.level = static_cast<uint8_t>(level);
-      begin.sym = static_cast<uint32_t>(n.slot);
-      code_.push_back(begin);
-      const size_t at = code_.size() - 1;
-      EmitBool(n.a, level + 1);
+      const size_t at = EmitScope(kVAnyBegin, level, n.slot, n.a);
       if (emit_failed_) return -1;
-      Ins next = begin;
+      Ins next = code_[at];
       next.op = kVAnyNext;
       next.jump = static_cast<int32_t>(at + 1);  // the body, for the next party
       code_.push_back(next);
       const size_t next_at = code_.size() - 1;
-      Ins end = begin;
+      Ins end = code_[at];
       end.op = kVAnyEnd;
       code_.push_back(end);
       code_[at].jump = static_cast<int32_t>(code_.size() - 1);  // no parties: straight to the end

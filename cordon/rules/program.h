@@ -338,6 +338,7 @@ class Program {
   // instruction that produced it (so a chain step or `not` can be fused into it), else -1.
   int EmitBool(int node, int level, bool root = false);
   int EmitLeaf(uint8_t op, int a);
+  size_t EmitScope(uint8_t op, int level, int slot, int body);
   // any(p in parties: listed(p, L)) / footnote(...) in one step over the prepared matches.
   Tri AnyListed(const Node& listed, int slot, Frame& f) const;
   // listed(p, L) / footnote(p, L, n) for one party, collecting the matching entries.
