@@ -173,10 +173,10 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
 void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in,
                                const std::vector<const License*>& licences, Jurisdiction* j, Determination* out) {
   const rules::Program& prog = rules_.program();
-  const auto& all = rules_.rules();
   rules::Frame& f = frame_;
   f.in = &in;
-  if (otherwise_stamp_.size() != all.size()) otherwise_stamp_.assign(all.size(), 0);
+  // Indexed by position in active.scope (contiguous, unlike rule indices).
+  if (otherwise_stamp_.size() < active.scope.size()) otherwise_stamp_.resize(active.scope.size(), 0);
   ++stamp_;
   j->regime = rules_.regimes()[ri];
   j->regime_index = ri;
@@ -194,22 +194,22 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
       if (!dup) j->missing.push_back(MissingFact{r.missing[i], r.unit, r.rule});
     }
   };
-  auto note_unverified = [&](int rule) {
-    if (!all[rule].verified) j->rests_on_unverified = true;
+  auto note_unverified = [&](const RuleSet::HotRule& r) {
+    if (!r.verified) j->rests_on_unverified = true;
   };
 
   // Classification, then scope, per unit. When no scope rule reads the classification, scope
   // runs first and the classification only if the regime reaches or may reach the act: an item's
   // derived class under a regime that does not reach it answers nothing.
   const bool scope_first = active.scope_before_classification;
-  auto classify = [&](size_t u, const Rule& r, int idx, Tri t) {
+  auto classify = [&](size_t u, const RuleSet::HotRule& r, Tri t) {
     rules::UnitView& unit = in.units[u];
     if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
-      unit.derived_by[ri] = idx;
+      unit.derived_by[ri] = r.index;
       unit.derived_class[ri] = r.classify_as;
       ++f.epoch;  // memoised definitions may read the classification
-      AddReason(&j->classified, idx, static_cast<int>(u), f);
-      note_unverified(idx);
+      AddReason(&j->classified, r.index, static_cast<int>(u), f);
+      note_unverified(r);
     }
   };
   for (size_t u = 0; u < in.units.size(); ++u) {
@@ -218,20 +218,21 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    for (int idx : active.scope) {
-      const Rule& r = all[idx];
+    for (size_t k = 0; k < active.scope.size(); ++k) {
+      const RuleSet::HotRule& r = active.scope[k];
+      const int idx = r.index;
       if (scope_first && r.effect == Effect::kClassify) continue;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (r.effect == Effect::kClassify) {
-        classify(u, r, idx, t);
+        classify(u, r, t);
         continue;
       }
       // Scope rules.
       if (t == Tri::kTrue) {
         AddReason(&j->subject_because, idx, static_cast<int>(u), f).outcome = Outcome::kNoLicenseRequired;
-        note_unverified(idx);
+        note_unverified(r);
         if (r.effect == Effect::kSubject) {
           subject = Tri::kTrue;
           if (unit.n_subject_rules[ri] < 6) unit.subject_rules[ri][unit.n_subject_rules[ri]++] = static_cast<int16_t>(idx);
@@ -239,11 +240,11 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
         j->reached = true;
       } else if (t == Tri::kUnknown) {
         AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kUndetermined;
-        otherwise_stamp_[idx] = stamp_;
+        otherwise_stamp_[k] = stamp_;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
-      } else if (!r.otherwise.empty() && otherwise_stamp_[idx] != stamp_) {
-        otherwise_stamp_[idx] = stamp_;  // one 'else' line per rule, whatever the number of items
+      } else if (r.has_otherwise && otherwise_stamp_[k] != stamp_) {
+        otherwise_stamp_[k] = stamp_;  // one 'else' line per rule, whatever the number of items
         AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
       }
     }
@@ -264,13 +265,12 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   if (scope_first) {
     for (size_t u = 0; u < in.units.size(); ++u) {
       f.SetUnit(&in.units[u]);
-      for (int idx : active.scope) {
-        const Rule& r = all[idx];
+      for (const RuleSet::HotRule& r : active.scope) {
         if (r.effect != Effect::kClassify) continue;
         f.Reset();
         Tri t = prog.Truth(r.condition, f);
-        trace(idx, static_cast<int>(u), t);
-        classify(u, r, idx, t);
+        trace(r.index, static_cast<int>(u), t);
+        classify(u, r, t);
       }
     }
   }
@@ -283,8 +283,8 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   // Requirements.
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active.requirements) {
-      const Rule& r = all[idx];
+    for (const RuleSet::HotRule& r : active.requirements) {
+      const int idx = r.index;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
@@ -294,9 +294,9 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
         reason.outcome = r.outcome;
         reason.n_missing = 0;
         if (r.outcome == Outcome::kLicenseRequired || r.outcome == Outcome::kProhibited) {
-          reason.policy = PolicyFor(r, f, &reason);
+          reason.policy = PolicyFor(rules_.rules()[idx], f, &reason);
         }
-        note_unverified(idx);
+        note_unverified(r);
       } else {
         reason.outcome = Outcome::kUndetermined;
       }
@@ -305,12 +305,14 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   }
 
   // Exceptions overcome the requirements that allow them.
+  const auto& all = rules_.rules();
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active.exceptions) {
+    for (const RuleSet::HotRule& hot : active.exceptions) {
+      const int idx = hot.index;
       const Rule& ex = all[idx];
       f.Reset();
-      Tri t = prog.Truth(ex.condition, f);
+      Tri t = prog.Truth(hot.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (t != Tri::kTrue) continue;
       bool used = false;
@@ -330,7 +332,7 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
       }
       if (used) {
         AddReason(&j->exceptions, idx, static_cast<int>(u), f);
-        note_unverified(idx);
+        note_unverified(hot);
       }
     }
   }

@@ -38,7 +38,8 @@ class Evaluator {
   const RuleSet& rules_;
   EvaluatorOptions options_;
   rules::Frame frame_;
-  // Per rule, the regime evaluation (stamp_) in which its 'else' reason was last recorded.
+  // Per position in ActiveRules::scope, the regime evaluation (stamp_) in which the rule's 'else'
+  // reason was last recorded.
   std::vector<uint32_t> otherwise_stamp_;
   uint32_t stamp_ = 0;
   // The rules in force per regime, remembered for a few recent dates (RuleSet::InForce).

@@ -337,13 +337,13 @@ class RuleSetBuilder {
                          [&](int a, int b) { return rs.rules_[a].stage < rs.rules_[b].stage; });
         for (int i : span.active.rules) {
           const Rule& r = rs.rules_[i];
-          if (r.stage <= Stage::kScope) span.active.scope.push_back(i);
-          else if (r.effect == Effect::kRequirement) span.active.requirements.push_back(i);
-          if (r.effect == Effect::kException) span.active.exceptions.push_back(i);
+          const RuleSet::HotRule hot{r.condition, i, r.classify_as, r.effect, r.outcome, !r.otherwise.empty(), r.verified};
+          if (r.stage <= Stage::kScope) span.active.scope.push_back(hot);
+          else if (r.effect == Effect::kRequirement) span.active.requirements.push_back(hot);
+          if (r.effect == Effect::kException) span.active.exceptions.push_back(hot);
         }
         bool reads = false;
-        for (int i : span.active.scope) {
-          const Rule& r = rs.rules_[i];
+        for (const RuleSet::HotRule& r : span.active.scope) {
           if (r.effect != Effect::kClassify) reads = reads || rs.program_->ReadsClassification(r.condition);
         }
         span.active.scope_before_classification = !reads;
