@@ -679,7 +679,7 @@ json Engine::RenderJson(const Decision& d) const {
                      {"because", because}};
     json reasons = json::array();
     if (j.outcome == Outcome::kNotSubject) {
-      for (const Reason& r : j.not_reached) reasons.push_back(ReasonJson(d, r, true));
+      j.ForEachNotReached([&](const Reason& r) { reasons.push_back(ReasonJson(d, r, true)); });
     }
     for (const Reason& r : j.reasons) reasons.push_back(ReasonJson(d, r, false));
     jj["reasons"] = reasons;

@@ -36,10 +36,12 @@ struct Reason {
   union { rules::MissingRef missing[6]; };
 };
 
+// No member initialisers: the evaluator sizes the trace once per determination (a zero fill)
+// and writes the steps by index.
 struct TraceStep {
-  int rule = -1;
-  int unit = -1;
-  Tri result = Tri::kUnknown;
+  int rule;
+  int unit;
+  Tri result;
 };
 
 struct MissingFact {
@@ -56,7 +58,17 @@ struct Jurisdiction {
   Tri subject = Tri::kFalse;     // any item subject to the regime
   bool reached = false;          // the regime reaches the act (items or persons)
   std::vector<Reason> subject_because;  // scope rules that fired
-  std::vector<Reason> not_reached;      // scope rules that did not, with their 'else' text
+  // Scope rules that did not fire, with their 'else' text (one per rule), or undetermined.
+  // Most of them (an 'else' line of a rule found false) carry no evidence and are kept as a
+  // small record; the others point into not_reached_full. Read them with ForEachNotReached.
+  struct NotReached {
+    int rule;
+    int unit;
+    int full;  // index into not_reached_full, or -1: no evidence
+    Outcome outcome;
+  };
+  std::vector<NotReached> not_reached;
+  std::vector<Reason> not_reached_full;
   std::vector<Reason> classified;       // classification rules that fired
   std::vector<Reason> reasons;          // requirements that fired or are undetermined
   std::vector<Reason> exceptions;       // exception rules that fired
@@ -69,11 +81,27 @@ struct Jurisdiction {
     reached = false;
     subject_because.clear();
     not_reached.clear();
+    not_reached_full.clear();
     classified.clear();
     reasons.clear();
     exceptions.clear();
     missing.clear();
     rests_on_unverified = false;
+  }
+  // Calls fn(const Reason&) for each scope rule that did not fire, in evaluation order.
+  template <class Fn>
+  void ForEachNotReached(Fn&& fn) const {
+    for (const NotReached& n : not_reached) {
+      if (n.full >= 0) {
+        fn(not_reached_full[n.full]);
+        continue;
+      }
+      Reason r;
+      r.rule = n.rule;
+      r.unit = n.unit;
+      r.outcome = n.outcome;
+      fn(static_cast<const Reason&>(r));
+    }
   }
 };
 

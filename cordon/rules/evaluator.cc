@@ -69,6 +69,15 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
   return r;
 }
 
+void Evaluator::AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
+  int full = -1;
+  if (f.n_rows | f.n_entries | f.n_missing) {
+    full = static_cast<int>(j->not_reached_full.size());
+    AddReason(&j->not_reached_full, rule, unit, f).outcome = outcome;
+  }
+  j->not_reached.push_back(Jurisdiction::NotReached{rule, unit, full, outcome});
+}
+
 ReviewPolicy Evaluator::PolicyFor(const Rule& r, rules::Frame& f, Reason* reason) {
   const rules::Program& prog = rules_.program();
   auto run_cases = [&](const std::vector<Rule::PolicyCase>& cases) {
@@ -239,19 +248,20 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
         }
         j->reached = true;
       } else if (t == Tri::kUnknown) {
-        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kUndetermined;
+        AddNotReached(j, idx, static_cast<int>(u), Outcome::kUndetermined, f);
         otherwise_stamp_[k] = stamp_;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
       } else if (r.has_otherwise && otherwise_stamp_[k] != stamp_) {
         otherwise_stamp_[k] = stamp_;  // one 'else' line per rule, whatever the number of items
-        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
+        AddNotReached(j, idx, static_cast<int>(u), Outcome::kNotSubject, f);
       }
     }
     unit.subject[ri] = subject;
     if (subject == Tri::kUnknown) {
       // Only now do the scope rules' missing facts matter: nothing else decided the item.
-      for (const Reason& n : j->not_reached) {
+      // (A not-reached rule without evidence has no missing facts: only the full ones count.)
+      for (const Reason& n : j->not_reached_full) {
         if (n.unit == static_cast<int>(u) && n.outcome == Outcome::kUndetermined) add_missing(n);
       }
     }
@@ -275,7 +285,7 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     }
   }
   if (!j->reached) {
-    for (const Reason& n : j->not_reached) {
+    for (const Reason& n : j->not_reached_full) {
       if (n.outcome == Outcome::kUndetermined) add_missing(n);
     }
   }

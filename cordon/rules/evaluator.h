@@ -34,6 +34,9 @@ class Evaluator {
   void ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in, Jurisdiction* j);
   // Appends the reason for `rule` on `unit` with the evidence and missing facts `f` collected.
   Reason& AddReason(std::vector<Reason>* to, int rule, int unit, const rules::Frame& f);
+  // Records a scope rule that did not fire: a small record, plus a full Reason only when `f`
+  // holds evidence or missing facts (Jurisdiction::NotReached).
+  void AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f);
 
   const RuleSet& rules_;
   EvaluatorOptions options_;
