@@ -196,7 +196,7 @@ void Engine::DecideContent(Decision* d) const {
       samples.push_back(std::nextafter(l, std::numeric_limits<double>::infinity()));
     }
     if (std::isfinite(dv.pct_high)) samples.push_back(dv.pct_high);
-    std::vector<TraceStep> first;
+    Trace first;
     bool same = true;
     for (size_t k = 0; k < samples.size() && same; ++k) {
       SetItemContent(dv, samples[k], &item);

@@ -4,6 +4,7 @@
 #ifndef CORDON_RULES_DETERMINATION_H_
 #define CORDON_RULES_DETERMINATION_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -36,13 +37,28 @@ struct Reason {
   union { rules::MissingRef missing[6]; };
 };
 
-// No member initialisers: the evaluator sizes the trace once per determination (a zero fill)
-// and writes the steps by index.
 struct TraceStep {
   int rule;
   int unit;
   Tri result;
 };
+
+// An allocator whose resize() leaves new elements default-initialised (for TraceStep: not
+// written at all). The evaluator sizes the trace once per determination to its bound, writes
+// the steps by index and cuts it to what it wrote (evaluator.cc).
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind { using other = DefaultInitAllocator<U>; };
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
+};
+using Trace = std::vector<TraceStep, DefaultInitAllocator<TraceStep>>;
 
 struct MissingFact {
   rules::MissingRef ref;
@@ -109,7 +125,7 @@ struct Determination {
   Outcome overall = Outcome::kNotSubject;
   bool hold = false;
   std::vector<Jurisdiction> jurisdictions;
-  std::vector<TraceStep> trace;
+  Trace trace;
   std::vector<std::string> notes;  // input-level observations (unknown licence ids, stated vs computed)
 };
 

@@ -22,6 +22,12 @@ const char* LicenceStateName(LicenceState s) {
 
 namespace {
 
+// The most trace steps one item can take through a regime's rules in force: each rule runs at
+// most once per item.
+size_t RuleSteps(const RuleSet::ActiveRules& a) {
+  return a.scope_pass.size() + a.classify_pass.size() + a.requirements.size() + a.exceptions.size();
+}
+
 ReviewPolicy Stricter(ReviewPolicy a, ReviewPolicy b) { return a > b ? a : b; }
 
 // The entry's policy text on `d`, after any dated change.
@@ -69,12 +75,17 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
   return r;
 }
 
-void Evaluator::AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
-  int full = -1;
-  if (f.n_rows | f.n_entries | f.n_missing) {
-    full = static_cast<int>(j->not_reached_full.size());
-    AddReason(&j->not_reached_full, rule, unit, f).outcome = outcome;
+inline void Evaluator::AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
+  if (f.n_rows | f.n_entries | f.n_missing) [[unlikely]] {
+    AddNotReachedFull(j, rule, unit, outcome, f);
+    return;
   }
+  j->not_reached.push_back(Jurisdiction::NotReached{rule, unit, -1, outcome});
+}
+
+void Evaluator::AddNotReachedFull(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
+  const int full = static_cast<int>(j->not_reached_full.size());
+  AddReason(&j->not_reached_full, rule, unit, f).outcome = outcome;
   j->not_reached.push_back(Jurisdiction::NotReached{rule, unit, full, outcome});
 }
 
@@ -180,18 +191,18 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
 }
 
 void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in,
-                               const std::vector<const License*>& licences, Jurisdiction* j, Determination* out) {
+                               const std::vector<const License*>& licences, Jurisdiction* j) {
   const rules::Program& prog = rules_.program();
   rules::Frame& f = frame_;
   f.in = &in;
-  // Indexed by position in active.scope (contiguous, unlike rule indices).
-  if (otherwise_stamp_.size() < active.scope.size()) otherwise_stamp_.resize(active.scope.size(), 0);
+  // Indexed by position in active.scope_pass (contiguous, unlike rule indices).
+  if (otherwise_stamp_.size() < active.scope_pass.size()) otherwise_stamp_.resize(active.scope_pass.size(), 0);
   ++stamp_;
   j->regime = rules_.regimes()[ri];
   j->regime_index = ri;
   bool reach_unknown = false;
   auto trace = [&](int rule, int unit, Tri t) {
-    if (options_.trace) out->trace.push_back(TraceStep{rule, unit, t});
+    if (trace_next_) *trace_next_++ = TraceStep{rule, unit, t};
   };
   auto add_missing = [&](const Reason& r) {
     for (int i = 0; i < r.n_missing; ++i) {
@@ -208,9 +219,8 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   };
 
   // Classification, then scope, per unit. When no scope rule reads the classification, scope
-  // runs first and the classification only if the regime reaches or may reach the act: an item's
-  // derived class under a regime that does not reach it answers nothing.
-  const bool scope_first = active.scope_before_classification;
+  // runs first and the classification (classify_pass) only if the regime reaches or may reach the
+  // act: an item's derived class under a regime that does not reach it answers nothing.
   auto classify = [&](size_t u, const RuleSet::HotRule& r, Tri t) {
     rules::UnitView& unit = in.units[u];
     if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
@@ -227,10 +237,9 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    for (size_t k = 0; k < active.scope.size(); ++k) {
-      const RuleSet::HotRule& r = active.scope[k];
+    for (size_t k = 0; k < active.scope_pass.size(); ++k) {
+      const RuleSet::HotRule& r = active.scope_pass[k];
       const int idx = r.index;
-      if (scope_first && r.effect == Effect::kClassify) continue;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
@@ -272,11 +281,10 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     j->outcome = Outcome::kNotSubject;
     return;
   }
-  if (scope_first) {
+  if (!active.classify_pass.empty()) {
     for (size_t u = 0; u < in.units.size(); ++u) {
       f.SetUnit(&in.units[u]);
-      for (const RuleSet::HotRule& r : active.scope) {
-        if (r.effect != Effect::kClassify) continue;
+      for (const RuleSet::HotRule& r : active.classify_pass) {
         f.Reset();
         Tri t = prog.Truth(r.condition, f);
         trace(r.index, static_cast<int>(u), t);
@@ -363,7 +371,6 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
 }
 
 void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out) {
-  out->trace.clear();
   out->jurisdictions.resize(rules_.regimes().size());
   out->overall = Outcome::kNotSubject;
   frame_.NewEvaluation();
@@ -373,19 +380,38 @@ void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>
   if (n_regimes <= static_cast<size_t>(rules::kMaxRegimes)) {
     memo = &in_force_[(static_cast<uint32_t>(day) * 2654435761u >> 16) % kInForceMemo];
     if (!memo->valid || memo->day != day) {
-      for (size_t ri = 0; ri < n_regimes; ++ri) memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
+      memo->steps = 0;
+      for (size_t ri = 0; ri < n_regimes; ++ri) {
+        memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
+        memo->steps += RuleSteps(*memo->active[ri]);
+      }
       memo->day = day;
       memo->valid = true;
     }
+  }
+  // The trace: sized once to its bound (every rule in force once per item), written by index,
+  // then cut to what was written. Growing from the last determination's length fills only the
+  // difference; nothing is allocated once the buffer has reached the largest bound.
+  trace_next_ = nullptr;
+  if (options_.trace) {
+    size_t steps = 0;
+    if (memo) {
+      steps = memo->steps;
+    } else {
+      for (size_t ri = 0; ri < n_regimes; ++ri) steps += RuleSteps(rules_.InForce(static_cast<int>(ri), in.date));
+    }
+    out->trace.resize(steps * in.units.size());
+    trace_next_ = out->trace.data();
   }
   for (size_t ri = 0; ri < n_regimes; ++ri) {
     Jurisdiction& j = out->jurisdictions[ri];
     j.Clear();
     const RuleSet::ActiveRules& active = memo ? *memo->active[ri] : rules_.InForce(static_cast<int>(ri), in.date);
-    EvaluateRegime(static_cast<int>(ri), active, in, licences, &j, out);
+    EvaluateRegime(static_cast<int>(ri), active, in, licences, &j);
     if (j.outcome > out->overall) out->overall = j.outcome;
   }
   out->hold = out->overall >= Outcome::kUndetermined;
+  out->trace.resize(trace_next_ ? static_cast<size_t>(trace_next_ - out->trace.data()) : 0);
 }
 
 }  // namespace cordon

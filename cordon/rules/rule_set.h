@@ -114,7 +114,11 @@ class RuleSet {
   static_assert(sizeof(HotRule) == 16);
   struct ActiveRules {
     std::vector<int> rules;              // all of them, in stage order
-    std::vector<HotRule> scope;          // classification and scope stages
+    // The classification and scope stages, in two passes. scope_pass: all of them; or, when
+    // scope_before_classification, the scope rules only and classify_pass the classification
+    // rules (run only when the regime reaches or may reach the act).
+    std::vector<HotRule> scope_pass;
+    std::vector<HotRule> classify_pass;
     std::vector<HotRule> requirements;   // requirement effects after the scope stage
     std::vector<HotRule> exceptions;     // exception effects
     // No scope rule reads the classification: scope runs first, and classification only when
