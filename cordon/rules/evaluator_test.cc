@@ -151,6 +151,95 @@ TEST_F(EvaluatorTest, RulesApplyOnlyInTheirInterval) {
   EXPECT_TRUE(fired);
 }
 
+// Two items of the same kind: the scope rules run once per item.
+std::string TwoItemTx() {
+  std::string s = Tx("2024-06-01");
+  const std::string item = R"({"id":"I","quantity":1,"made_in":"TW","classification":{"TW":"3B001.c"}})";
+  s.replace(s.find(item), item.size(), item + "," + R"({"id":"J","quantity":2,"made_in":"TW","classification":{"TW":"3B001.c"}})");
+  return s;
+}
+
+// The trace is written by index into a buffer sized to its bound and cut to what was written: a
+// determination evaluated into a reused Determination after a longer one must carry exactly the
+// steps a fresh one does, and a trace-less evaluator must leave none behind.
+TEST_F(EvaluatorTest, ReusedTraceHoldsExactlyTheStepsOfTheLastDetermination) {
+  auto e = Open(kRule);
+  ASSERT_TRUE(e);
+  auto two = Run(*e, TwoItemTx());
+  auto one = Run(*e, Tx("2024-06-01"));
+  ASSERT_EQ(two->input.units.size(), 2u);
+  Evaluator ev(e->rules(), EvaluatorOptions{true});
+  Determination fresh;
+  ev.Evaluate(one->input, one->licences, &fresh);
+  ASSERT_FALSE(fresh.trace.empty());
+  size_t bound = 0;  // every rule in force at most once per item
+  for (size_t ri = 0; ri < e->rules().regimes().size(); ++ri) bound += e->rules().InForce(static_cast<int>(ri), one->date).rules.size();
+  EXPECT_LE(fresh.trace.size(), bound);
+  for (const TraceStep& s : fresh.trace) {
+    EXPECT_GE(s.rule, 0);
+    EXPECT_LT(s.rule, static_cast<int>(e->rules().rules().size()));
+    EXPECT_EQ(s.unit, 0);
+  }
+  Determination reused;
+  ev.Evaluate(two->input, two->licences, &reused);
+  EXPECT_GT(reused.trace.size(), fresh.trace.size());
+  ev.Evaluate(one->input, one->licences, &reused);
+  ASSERT_EQ(reused.trace.size(), fresh.trace.size());
+  for (size_t i = 0; i < fresh.trace.size(); ++i) {
+    EXPECT_EQ(reused.trace[i].rule, fresh.trace[i].rule) << i;
+    EXPECT_EQ(reused.trace[i].unit, fresh.trace[i].unit) << i;
+    EXPECT_EQ(reused.trace[i].result, fresh.trace[i].result) << i;
+  }
+  Evaluator quiet(e->rules(), EvaluatorOptions{false});
+  quiet.Evaluate(two->input, two->licences, &reused);
+  EXPECT_TRUE(reused.trace.empty());
+}
+
+// A regime that does not reach the act shows one 'else' line per scope rule that has one, in
+// rule order, whatever the number of items; they are kept as small records (no evidence) and
+// ForEachNotReached gives them back as reasons.
+TEST_F(EvaluatorTest, NotReachedKeepsOneElseLinePerScopeRule) {
+  auto e = Open(kRule);
+  ASSERT_TRUE(e);
+  auto d = Run(*e, TwoItemTx());
+  const RuleSet& rs = e->rules();
+  int checked = 0;
+  for (const Jurisdiction& j : d->det.jurisdictions) {
+    for (const auto& n : j.not_reached) {
+      if (n.full >= 0) {
+        ASSERT_LT(n.full, static_cast<int>(j.not_reached_full.size()));
+        EXPECT_EQ(j.not_reached_full[n.full].rule, n.rule);
+        EXPECT_EQ(j.not_reached_full[n.full].outcome, n.outcome);
+      }
+    }
+    if (j.outcome != Outcome::kNotSubject) continue;
+    // Not reached: every scope rule was false for every item, so the 'else' lines are those of
+    // the scope rules with one, each on the first item.
+    std::vector<int> want;
+    const RuleSet::ActiveRules& active = rs.InForce(j.regime_index, d->date);
+    for (int idx : active.rules) {
+      const Rule& r = rs.rules()[idx];
+      if (r.stage <= Stage::kScope && r.effect != Effect::kClassify && !r.otherwise.empty()) want.push_back(idx);
+    }
+    std::vector<int> got;
+    j.ForEachNotReached([&](const Reason& r) {
+      got.push_back(r.rule);
+      EXPECT_EQ(r.unit, 0);
+      EXPECT_EQ(r.outcome, Outcome::kNotSubject);
+    });
+    EXPECT_EQ(got, want) << j.regime.text();
+    if (!want.empty()) ++checked;
+    auto json = e->RenderJson(*d);
+    const auto& reasons = json["jurisdictions"][std::string(j.regime.text())]["reasons"];
+    ASSERT_EQ(reasons.size(), want.size()) << j.regime.text();
+    for (size_t i = 0; i < want.size(); ++i) {
+      EXPECT_EQ(reasons[i]["rule"], rs.rules()[want[i]].id);
+      EXPECT_EQ(reasons[i]["because"].get<std::string>().empty(), false);
+    }
+  }
+  EXPECT_GT(checked, 0) << "no regime left the act unreached: the test checks nothing";
+}
+
 TEST_F(EvaluatorTest, LoadErrorsNameFileLineColumn) {
   std::ofstream(dir_ / "t.rules") << "rule t.bad {\n  regime TW\n  stage end_use\n  cite \"x\"\n  from 2024-01-01\n"
                                      "  verified true\n  when facility.node_nm == \"7\"\n  outcome LICENSE_REQUIRED\n  explain \"x\"\n}\n";
