@@ -4,11 +4,27 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 
 #include "cordon/engine/engine.h"
 #include "cordon/model/json_io.h"
+
+// Counts the allocations of this test binary, to check that a warmed-up evaluator makes none.
+static std::atomic<long> g_allocations{0};
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"  // it is malloc's, from the operator new above
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
 
 namespace cordon {
 namespace {
@@ -238,6 +254,22 @@ TEST_F(EvaluatorTest, NotReachedKeepsOneElseLinePerScopeRule) {
     }
   }
   EXPECT_GT(checked, 0) << "no regime left the act unreached: the test checks nothing";
+}
+
+// The trace, the not-reached records and the reasons reuse the Determination's buffers.
+TEST_F(EvaluatorTest, AWarmedUpEvaluatorAllocatesNothing) {
+  auto e = Open(kRule);
+  ASSERT_TRUE(e);
+  auto two = Run(*e, TwoItemTx());
+  auto one = Run(*e, Tx("2024-06-01", R"(,"non_planar":true)"));
+  Evaluator ev(e->rules(), EvaluatorOptions{true});
+  Determination det;
+  for (int pass = 0; pass < 2; ++pass) {
+    const long before = g_allocations.load();
+    for (const Decision* d : {two.get(), one.get(), two.get()}) ev.Evaluate(const_cast<Decision*>(d)->input, d->licences, &det);
+    if (pass == 1) EXPECT_EQ(g_allocations.load() - before, 0);
+    else EXPECT_GT(g_allocations.load() - before, 0);  // the counter sees the first pass's buffers
+  }
 }
 
 TEST_F(EvaluatorTest, LoadErrorsNameFileLineColumn) {
