@@ -197,12 +197,21 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   f.in = &in;
   // Indexed by position in active.scope_pass (contiguous, unlike rule indices).
   if (otherwise_stamp_.size() < active.scope_pass.size()) otherwise_stamp_.resize(active.scope_pass.size(), 0);
-  ++stamp_;
+  uint32_t* const else_stamp = otherwise_stamp_.data();
+  const uint32_t stamp = ++stamp_;
+  // The loops below keep the trace cursor in a register (the member would be reloaded and stored
+  // around every call); it goes back to the member on every way out.
+  TraceStep* next_step = trace_next_;
+  struct StoreBack {
+    TraceStep*& to;
+    TraceStep*& from;
+    ~StoreBack() { to = from; }
+  } store_back{trace_next_, next_step};
   j->regime = rules_.regimes()[ri];
   j->regime_index = ri;
   bool reach_unknown = false;
   auto trace = [&](int rule, int unit, Tri t) {
-    if (trace_next_) *trace_next_++ = TraceStep{rule, unit, t};
+    if (next_step) *next_step++ = TraceStep{rule, unit, t};
   };
   auto add_missing = [&](const Reason& r) {
     for (int i = 0; i < r.n_missing; ++i) {
@@ -237,8 +246,10 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    for (size_t k = 0; k < active.scope_pass.size(); ++k) {
-      const RuleSet::HotRule& r = active.scope_pass[k];
+    const RuleSet::HotRule* const scope = active.scope_pass.data();
+    const size_t n_scope = active.scope_pass.size();
+    for (size_t k = 0; k < n_scope; ++k) {
+      const RuleSet::HotRule& r = scope[k];
       const int idx = r.index;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
@@ -258,11 +269,11 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
         j->reached = true;
       } else if (t == Tri::kUnknown) {
         AddNotReached(j, idx, static_cast<int>(u), Outcome::kUndetermined, f);
-        otherwise_stamp_[k] = stamp_;
+        else_stamp[k] = stamp;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
-      } else if (r.has_otherwise && otherwise_stamp_[k] != stamp_) {
-        otherwise_stamp_[k] = stamp_;  // one 'else' line per rule, whatever the number of items
+      } else if (r.has_otherwise && else_stamp[k] != stamp) {
+        else_stamp[k] = stamp;  // one 'else' line per rule, whatever the number of items
         AddNotReached(j, idx, static_cast<int>(u), Outcome::kNotSubject, f);
       }
     }
