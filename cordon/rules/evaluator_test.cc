@@ -14,7 +14,10 @@
 #include "cordon/model/json_io.h"
 
 // Counts the allocations of this test binary, to check that a warmed-up evaluator makes none.
+// Not under ASan: its own operator new serves the shared libraries, and their blocks would come
+// back to the free() below.
 static std::atomic<long> g_allocations{0};
+#ifndef __SANITIZE_ADDRESS__
 void* operator new(std::size_t n) {
   g_allocations.fetch_add(1, std::memory_order_relaxed);
   if (void* p = std::malloc(n ? n : 1)) return p;
@@ -25,6 +28,7 @@ void* operator new(std::size_t n) {
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 #pragma GCC diagnostic pop
+#endif
 
 namespace cordon {
 namespace {
@@ -258,6 +262,9 @@ TEST_F(EvaluatorTest, NotReachedKeepsOneElseLinePerScopeRule) {
 
 // The trace, the not-reached records and the reasons reuse the Determination's buffers.
 TEST_F(EvaluatorTest, AWarmedUpEvaluatorAllocatesNothing) {
+#ifdef __SANITIZE_ADDRESS__
+  GTEST_SKIP() << "allocations are counted in the release build only";
+#endif
   auto e = Open(kRule);
   ASSERT_TRUE(e);
   auto two = Run(*e, TwoItemTx());
