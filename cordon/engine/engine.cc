@@ -196,7 +196,7 @@ void Engine::DecideContent(Decision* d) const {
       samples.push_back(std::nextafter(l, std::numeric_limits<double>::infinity()));
     }
     if (std::isfinite(dv.pct_high)) samples.push_back(dv.pct_high);
-    std::vector<TraceStep> first;
+    Trace first;
     bool same = true;
     for (size_t k = 0; k < samples.size() && same; ++k) {
       SetItemContent(dv, samples[k], &item);
@@ -679,7 +679,7 @@ json Engine::RenderJson(const Decision& d) const {
                      {"because", because}};
     json reasons = json::array();
     if (j.outcome == Outcome::kNotSubject) {
-      for (const Reason& r : j.not_reached) reasons.push_back(ReasonJson(d, r, true));
+      j.ForEachNotReached([&](const Reason& r) { reasons.push_back(ReasonJson(d, r, true)); });
     }
     for (const Reason& r : j.reasons) reasons.push_back(ReasonJson(d, r, false));
     jj["reasons"] = reasons;

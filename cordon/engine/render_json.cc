@@ -189,10 +189,10 @@ std::string Engine::RenderJsonText(const Decision& d, bool trace) const {
         rs += '[';
         bool first = true;
         if (j.outcome == Outcome::kNotSubject) {
-          for (const Reason& r : j.not_reached) {
+          j.ForEachNotReached([&](const Reason& r) {
             Comma(rs, &first);
             reason(r, true);
-          }
+          });
         }
         for (const Reason& r : j.reasons) {
           Comma(rs, &first);

@@ -4,6 +4,7 @@
 #ifndef CORDON_RULES_DETERMINATION_H_
 #define CORDON_RULES_DETERMINATION_H_
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -37,10 +38,27 @@ struct Reason {
 };
 
 struct TraceStep {
-  int rule = -1;
-  int unit = -1;
-  Tri result = Tri::kUnknown;
+  int rule;
+  int unit;
+  Tri result;
 };
+
+// An allocator whose resize() leaves new elements default-initialised (for TraceStep: not
+// written at all). The evaluator sizes the trace once per determination to its bound, writes
+// the steps by index and cuts it to what it wrote (evaluator.cc).
+template <class T>
+struct DefaultInitAllocator : std::allocator<T> {
+  template <class U>
+  struct rebind { using other = DefaultInitAllocator<U>; };
+  DefaultInitAllocator() = default;
+  template <class U>
+  DefaultInitAllocator(const DefaultInitAllocator<U>&) noexcept {}
+  template <class U>
+  void construct(U* p) noexcept { ::new (static_cast<void*>(p)) U; }
+  template <class U, class... Args>
+  void construct(U* p, Args&&... args) { ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...); }
+};
+using Trace = std::vector<TraceStep, DefaultInitAllocator<TraceStep>>;
 
 struct MissingFact {
   rules::MissingRef ref;
@@ -56,7 +74,17 @@ struct Jurisdiction {
   Tri subject = Tri::kFalse;     // any item subject to the regime
   bool reached = false;          // the regime reaches the act (items or persons)
   std::vector<Reason> subject_because;  // scope rules that fired
-  std::vector<Reason> not_reached;      // scope rules that did not, with their 'else' text
+  // Scope rules that did not fire, with their 'else' text (one per rule), or undetermined.
+  // Most of them (an 'else' line of a rule found false) carry no evidence and are kept as a
+  // small record; the others point into not_reached_full. Read them with ForEachNotReached.
+  struct NotReached {
+    int rule;
+    int unit;
+    int full;  // index into not_reached_full, or -1: no evidence
+    Outcome outcome;
+  };
+  std::vector<NotReached> not_reached;
+  std::vector<Reason> not_reached_full;
   std::vector<Reason> classified;       // classification rules that fired
   std::vector<Reason> reasons;          // requirements that fired or are undetermined
   std::vector<Reason> exceptions;       // exception rules that fired
@@ -69,11 +97,27 @@ struct Jurisdiction {
     reached = false;
     subject_because.clear();
     not_reached.clear();
+    not_reached_full.clear();
     classified.clear();
     reasons.clear();
     exceptions.clear();
     missing.clear();
     rests_on_unverified = false;
+  }
+  // Calls fn(const Reason&) for each scope rule that did not fire, in evaluation order.
+  template <class Fn>
+  void ForEachNotReached(Fn&& fn) const {
+    for (const NotReached& n : not_reached) {
+      if (n.full >= 0) {
+        fn(not_reached_full[n.full]);
+        continue;
+      }
+      Reason r;
+      r.rule = n.rule;
+      r.unit = n.unit;
+      r.outcome = n.outcome;
+      fn(static_cast<const Reason&>(r));
+    }
   }
 };
 
@@ -81,7 +125,7 @@ struct Determination {
   Outcome overall = Outcome::kNotSubject;
   bool hold = false;
   std::vector<Jurisdiction> jurisdictions;
-  std::vector<TraceStep> trace;
+  Trace trace;
   std::vector<std::string> notes;  // input-level observations (unknown licence ids, stated vs computed)
 };
 

@@ -22,6 +22,12 @@ const char* LicenceStateName(LicenceState s) {
 
 namespace {
 
+// The most trace steps one item can take through a regime's rules in force: each rule runs at
+// most once per item.
+size_t RuleSteps(const RuleSet::ActiveRules& a) {
+  return a.scope_pass.size() + a.classify_pass.size() + a.requirements.size() + a.exceptions.size();
+}
+
 ReviewPolicy Stricter(ReviewPolicy a, ReviewPolicy b) { return a > b ? a : b; }
 
 // The entry's policy text on `d`, after any dated change.
@@ -67,6 +73,20 @@ Reason& Evaluator::AddReason(std::vector<Reason>* to, int rule, int unit, const 
     std::memcpy(r.missing, f.missing, sizeof r.missing);
   }
   return r;
+}
+
+inline void Evaluator::AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
+  if (f.n_rows | f.n_entries | f.n_missing) [[unlikely]] {
+    AddNotReachedFull(j, rule, unit, outcome, f);
+    return;
+  }
+  j->not_reached.push_back(Jurisdiction::NotReached{rule, unit, -1, outcome});
+}
+
+void Evaluator::AddNotReachedFull(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f) {
+  const int full = static_cast<int>(j->not_reached_full.size());
+  AddReason(&j->not_reached_full, rule, unit, f).outcome = outcome;
+  j->not_reached.push_back(Jurisdiction::NotReached{rule, unit, full, outcome});
 }
 
 ReviewPolicy Evaluator::PolicyFor(const Rule& r, rules::Frame& f, Reason* reason) {
@@ -171,18 +191,27 @@ void Evaluator::ApplyLicences(const std::vector<const License*>& licences, const
 }
 
 void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in,
-                               const std::vector<const License*>& licences, Jurisdiction* j, Determination* out) {
+                               const std::vector<const License*>& licences, Jurisdiction* j) {
   const rules::Program& prog = rules_.program();
-  const auto& all = rules_.rules();
   rules::Frame& f = frame_;
   f.in = &in;
-  if (otherwise_stamp_.size() != all.size()) otherwise_stamp_.assign(all.size(), 0);
-  ++stamp_;
+  // Indexed by position in active.scope_pass (contiguous, unlike rule indices).
+  if (otherwise_stamp_.size() < active.scope_pass.size()) otherwise_stamp_.resize(active.scope_pass.size(), 0);
+  uint32_t* const else_stamp = otherwise_stamp_.data();
+  const uint32_t stamp = ++stamp_;
+  // The loops below keep the trace cursor in a register (the member would be reloaded and stored
+  // around every call); it goes back to the member on every way out.
+  TraceStep* next_step = trace_next_;
+  struct StoreBack {
+    TraceStep*& to;
+    TraceStep*& from;
+    ~StoreBack() { to = from; }
+  } store_back{trace_next_, next_step};
   j->regime = rules_.regimes()[ri];
   j->regime_index = ri;
   bool reach_unknown = false;
   auto trace = [&](int rule, int unit, Tri t) {
-    if (options_.trace) out->trace.push_back(TraceStep{rule, unit, t});
+    if (next_step) *next_step++ = TraceStep{rule, unit, t};
   };
   auto add_missing = [&](const Reason& r) {
     for (int i = 0; i < r.n_missing; ++i) {
@@ -194,22 +223,21 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
       if (!dup) j->missing.push_back(MissingFact{r.missing[i], r.unit, r.rule});
     }
   };
-  auto note_unverified = [&](int rule) {
-    if (!all[rule].verified) j->rests_on_unverified = true;
+  auto note_unverified = [&](const RuleSet::HotRule& r) {
+    if (!r.verified) j->rests_on_unverified = true;
   };
 
   // Classification, then scope, per unit. When no scope rule reads the classification, scope
-  // runs first and the classification only if the regime reaches or may reach the act: an item's
-  // derived class under a regime that does not reach it answers nothing.
-  const bool scope_first = active.scope_before_classification;
-  auto classify = [&](size_t u, const Rule& r, int idx, Tri t) {
+  // runs first and the classification (classify_pass) only if the regime reaches or may reach the
+  // act: an item's derived class under a regime that does not reach it answers nothing.
+  auto classify = [&](size_t u, const RuleSet::HotRule& r, Tri t) {
     rules::UnitView& unit = in.units[u];
     if (t == Tri::kTrue && unit.derived_by[ri] < 0) {
-      unit.derived_by[ri] = idx;
+      unit.derived_by[ri] = r.index;
       unit.derived_class[ri] = r.classify_as;
       ++f.epoch;  // memoised definitions may read the classification
-      AddReason(&j->classified, idx, static_cast<int>(u), f);
-      note_unverified(idx);
+      AddReason(&j->classified, r.index, static_cast<int>(u), f);
+      note_unverified(r);
     }
   };
   for (size_t u = 0; u < in.units.size(); ++u) {
@@ -218,39 +246,42 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     unit.derived_by[ri] = -1;
     unit.n_subject_rules[ri] = 0;
     Tri subject = Tri::kFalse;
-    for (int idx : active.scope) {
-      const Rule& r = all[idx];
-      if (scope_first && r.effect == Effect::kClassify) continue;
+    const RuleSet::HotRule* const scope = active.scope_pass.data();
+    const size_t n_scope = active.scope_pass.size();
+    for (size_t k = 0; k < n_scope; ++k) {
+      const RuleSet::HotRule& r = scope[k];
+      const int idx = r.index;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (r.effect == Effect::kClassify) {
-        classify(u, r, idx, t);
+        classify(u, r, t);
         continue;
       }
       // Scope rules.
       if (t == Tri::kTrue) {
         AddReason(&j->subject_because, idx, static_cast<int>(u), f).outcome = Outcome::kNoLicenseRequired;
-        note_unverified(idx);
+        note_unverified(r);
         if (r.effect == Effect::kSubject) {
           subject = Tri::kTrue;
           if (unit.n_subject_rules[ri] < 6) unit.subject_rules[ri][unit.n_subject_rules[ri]++] = static_cast<int16_t>(idx);
         }
         j->reached = true;
       } else if (t == Tri::kUnknown) {
-        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kUndetermined;
-        otherwise_stamp_[idx] = stamp_;
+        AddNotReached(j, idx, static_cast<int>(u), Outcome::kUndetermined, f);
+        else_stamp[k] = stamp;
         if (r.effect == Effect::kSubject && subject == Tri::kFalse) subject = Tri::kUnknown;
         reach_unknown = true;
-      } else if (!r.otherwise.empty() && otherwise_stamp_[idx] != stamp_) {
-        otherwise_stamp_[idx] = stamp_;  // one 'else' line per rule, whatever the number of items
-        AddReason(&j->not_reached, idx, static_cast<int>(u), f).outcome = Outcome::kNotSubject;
+      } else if (r.has_otherwise && else_stamp[k] != stamp) {
+        else_stamp[k] = stamp;  // one 'else' line per rule, whatever the number of items
+        AddNotReached(j, idx, static_cast<int>(u), Outcome::kNotSubject, f);
       }
     }
     unit.subject[ri] = subject;
     if (subject == Tri::kUnknown) {
       // Only now do the scope rules' missing facts matter: nothing else decided the item.
-      for (const Reason& n : j->not_reached) {
+      // (A not-reached rule without evidence has no missing facts: only the full ones count.)
+      for (const Reason& n : j->not_reached_full) {
         if (n.unit == static_cast<int>(u) && n.outcome == Outcome::kUndetermined) add_missing(n);
       }
     }
@@ -261,21 +292,19 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
     j->outcome = Outcome::kNotSubject;
     return;
   }
-  if (scope_first) {
+  if (!active.classify_pass.empty()) {
     for (size_t u = 0; u < in.units.size(); ++u) {
       f.SetUnit(&in.units[u]);
-      for (int idx : active.scope) {
-        const Rule& r = all[idx];
-        if (r.effect != Effect::kClassify) continue;
+      for (const RuleSet::HotRule& r : active.classify_pass) {
         f.Reset();
         Tri t = prog.Truth(r.condition, f);
-        trace(idx, static_cast<int>(u), t);
-        classify(u, r, idx, t);
+        trace(r.index, static_cast<int>(u), t);
+        classify(u, r, t);
       }
     }
   }
   if (!j->reached) {
-    for (const Reason& n : j->not_reached) {
+    for (const Reason& n : j->not_reached_full) {
       if (n.outcome == Outcome::kUndetermined) add_missing(n);
     }
   }
@@ -283,8 +312,8 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   // Requirements.
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active.requirements) {
-      const Rule& r = all[idx];
+    for (const RuleSet::HotRule& r : active.requirements) {
+      const int idx = r.index;
       f.Reset();
       Tri t = prog.Truth(r.condition, f);
       trace(idx, static_cast<int>(u), t);
@@ -294,9 +323,9 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
         reason.outcome = r.outcome;
         reason.n_missing = 0;
         if (r.outcome == Outcome::kLicenseRequired || r.outcome == Outcome::kProhibited) {
-          reason.policy = PolicyFor(r, f, &reason);
+          reason.policy = PolicyFor(rules_.rules()[idx], f, &reason);
         }
-        note_unverified(idx);
+        note_unverified(r);
       } else {
         reason.outcome = Outcome::kUndetermined;
       }
@@ -305,12 +334,14 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
   }
 
   // Exceptions overcome the requirements that allow them.
+  const auto& all = rules_.rules();
   for (size_t u = 0; u < in.units.size(); ++u) {
     f.SetUnit(&in.units[u]);
-    for (int idx : active.exceptions) {
+    for (const RuleSet::HotRule& hot : active.exceptions) {
+      const int idx = hot.index;
       const Rule& ex = all[idx];
       f.Reset();
-      Tri t = prog.Truth(ex.condition, f);
+      Tri t = prog.Truth(hot.condition, f);
       trace(idx, static_cast<int>(u), t);
       if (t != Tri::kTrue) continue;
       bool used = false;
@@ -330,7 +361,7 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
       }
       if (used) {
         AddReason(&j->exceptions, idx, static_cast<int>(u), f);
-        note_unverified(idx);
+        note_unverified(hot);
       }
     }
   }
@@ -351,7 +382,6 @@ void Evaluator::EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules
 }
 
 void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out) {
-  out->trace.clear();
   out->jurisdictions.resize(rules_.regimes().size());
   out->overall = Outcome::kNotSubject;
   frame_.NewEvaluation();
@@ -361,19 +391,38 @@ void Evaluator::Evaluate(rules::EvalInput& in, const std::vector<const License*>
   if (n_regimes <= static_cast<size_t>(rules::kMaxRegimes)) {
     memo = &in_force_[(static_cast<uint32_t>(day) * 2654435761u >> 16) % kInForceMemo];
     if (!memo->valid || memo->day != day) {
-      for (size_t ri = 0; ri < n_regimes; ++ri) memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
+      memo->steps = 0;
+      for (size_t ri = 0; ri < n_regimes; ++ri) {
+        memo->active[ri] = &rules_.InForce(static_cast<int>(ri), in.date);
+        memo->steps += RuleSteps(*memo->active[ri]);
+      }
       memo->day = day;
       memo->valid = true;
     }
+  }
+  // The trace: sized once to its bound (every rule in force once per item), written by index,
+  // then cut to what was written. Growing from the last determination's length fills only the
+  // difference; nothing is allocated once the buffer has reached the largest bound.
+  trace_next_ = nullptr;
+  if (options_.trace) {
+    size_t steps = 0;
+    if (memo) {
+      steps = memo->steps;
+    } else {
+      for (size_t ri = 0; ri < n_regimes; ++ri) steps += RuleSteps(rules_.InForce(static_cast<int>(ri), in.date));
+    }
+    out->trace.resize(steps * in.units.size());
+    trace_next_ = out->trace.data();
   }
   for (size_t ri = 0; ri < n_regimes; ++ri) {
     Jurisdiction& j = out->jurisdictions[ri];
     j.Clear();
     const RuleSet::ActiveRules& active = memo ? *memo->active[ri] : rules_.InForce(static_cast<int>(ri), in.date);
-    EvaluateRegime(static_cast<int>(ri), active, in, licences, &j, out);
+    EvaluateRegime(static_cast<int>(ri), active, in, licences, &j);
     if (j.outcome > out->overall) out->overall = j.outcome;
   }
   out->hold = out->overall >= Outcome::kUndetermined;
+  out->trace.resize(trace_next_ ? static_cast<size_t>(trace_next_ - out->trace.data()) : 0);
 }
 
 }  // namespace cordon

@@ -28,24 +28,31 @@ class Evaluator {
   void Evaluate(rules::EvalInput& in, const std::vector<const License*>& licences, Determination* out);
 
  private:
-  void EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in, const std::vector<const License*>& licences, Jurisdiction* j,
-                      Determination* out);
+  void EvaluateRegime(int ri, const RuleSet::ActiveRules& active, rules::EvalInput& in, const std::vector<const License*>& licences, Jurisdiction* j);
   ReviewPolicy PolicyFor(const Rule& r, rules::Frame& f, Reason* reason);
   void ApplyLicences(const std::vector<const License*>& licences, const rules::EvalInput& in, Jurisdiction* j);
   // Appends the reason for `rule` on `unit` with the evidence and missing facts `f` collected.
   Reason& AddReason(std::vector<Reason>* to, int rule, int unit, const rules::Frame& f);
+  // Records a scope rule that did not fire: a small record, plus a full Reason only when `f`
+  // holds evidence or missing facts (Jurisdiction::NotReached).
+  void AddNotReached(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f);
+  void AddNotReachedFull(Jurisdiction* j, int rule, int unit, Outcome outcome, const rules::Frame& f);
 
   const RuleSet& rules_;
   EvaluatorOptions options_;
   rules::Frame frame_;
-  // Per rule, the regime evaluation (stamp_) in which its 'else' reason was last recorded.
+  // Per position in ActiveRules::scope_pass, the regime evaluation (stamp_) in which the rule's 'else'
+  // reason was last recorded.
   std::vector<uint32_t> otherwise_stamp_;
   uint32_t stamp_ = 0;
+  // Where the next trace step goes (Determination::trace, sized to its bound); null: no trace.
+  TraceStep* trace_next_ = nullptr;
   // The rules in force per regime, remembered for a few recent dates (RuleSet::InForce).
   struct InForceMemo {
     bool valid = false;
     int32_t day = 0;
     const RuleSet::ActiveRules* active[rules::kMaxRegimes] = {};
+    size_t steps = 0;  // the trace steps they can take per item (the trace's bound)
   };
   static constexpr int kInForceMemo = 64;
   InForceMemo in_force_[kInForceMemo];

@@ -335,18 +335,22 @@ class RuleSetBuilder {
         }
         std::stable_sort(span.active.rules.begin(), span.active.rules.end(),
                          [&](int a, int b) { return rs.rules_[a].stage < rs.rules_[b].stage; });
+        std::vector<RuleSet::HotRule> scope;
         for (int i : span.active.rules) {
           const Rule& r = rs.rules_[i];
-          if (r.stage <= Stage::kScope) span.active.scope.push_back(i);
-          else if (r.effect == Effect::kRequirement) span.active.requirements.push_back(i);
-          if (r.effect == Effect::kException) span.active.exceptions.push_back(i);
+          const RuleSet::HotRule hot{r.condition, i, r.classify_as, r.effect, r.outcome, !r.otherwise.empty(), r.verified};
+          if (r.stage <= Stage::kScope) scope.push_back(hot);
+          else if (r.effect == Effect::kRequirement) span.active.requirements.push_back(hot);
+          if (r.effect == Effect::kException) span.active.exceptions.push_back(hot);
         }
         bool reads = false;
-        for (int i : span.active.scope) {
-          const Rule& r = rs.rules_[i];
+        for (const RuleSet::HotRule& r : scope) {
           if (r.effect != Effect::kClassify) reads = reads || rs.program_->ReadsClassification(r.condition);
         }
         span.active.scope_before_classification = !reads;
+        for (const RuleSet::HotRule& r : scope) {
+          (reads || r.effect != Effect::kClassify ? span.active.scope_pass : span.active.classify_pass).push_back(r);
+        }
         rs.spans_[ri].push_back(std::move(span));
       }
     }
