@@ -1079,37 +1079,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
     case Op::kChartRequires: {
       Val e = Leaf(n.a, f), c = Leaf(n.b, f);
       if (e.k != Val::kSym || c.k != Val::kSym) return Tri::kUnknown;
-      // The Country Chart answer is the same for every rule and determination of the same
-      // classification, destination and date: remembered in the frame with its evidence rows.
-      const int32_t day = f.in->date.days();
-      const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
-      const size_t h = (key ^ (key >> 29)) % Frame::kChartMemo;
-      auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == e.sym && m.country == c.sym && m.date == day; };
-      ChartMemo* mp = &f.chart_memo[h];
-      if (!hit(*mp)) {
-        ChartMemo* other = &f.chart_memo[h ^ 1];
-        if (hit(*other)) {
-          mp = other;
-        } else if (!mp->valid || other->valid) {
-          // Keep the newer of the two: the older entry moves aside to the other slot.
-          if (mp->valid) *other = *mp;
-          mp->valid = false;
-        } else {
-          mp = other;
-        }
-      }
-      ChartMemo& memo = *mp;
-      if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
-        memo.n_rows = 0;
-        memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,
-                                             &memo.n_rows, kMaxEvidence);
-        memo.eccn = e.sym;
-        memo.country = c.sym;
-        memo.date = day;
-        memo.valid = true;
-      }
-      Tri t = memo.value;
-      for (int i = 0; i < memo.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = memo.rows[i];
+      const Tri t = ChartTest(e.sym, c.sym, f);
       if (t == Tri::kUnknown) {
         const Node& lhs = nodes_[n.a];
         if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -1677,6 +1647,47 @@ Tri Program::Intersects(const Ins& i, Frame& f) const {
     for (uint32_t k = 0; k < a.ln && !hit; ++k) hit = i.set->Contains(a.lp[k], f.in->date);
   }
   return FromBool(hit, i.neg);
+}
+
+Tri Program::ChartTest(uint32_t eccn, uint32_t country, Frame& f) const {
+  // The Country Chart answer is the same for every rule and determination of the same
+  // classification, destination and date: remembered in the frame with its evidence rows. The
+  // slot comes from the high bits of a multiplicative hash, where every key bit counts (symbol
+  // ids are small: their low bits alone would put every destination in the same slot).
+  const int32_t day = f.in->date.days();
+  const uint64_t key = (uint64_t{eccn} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{country} * 0xC2B2AE3D27D4EB4Full) ^
+                       (uint64_t(uint32_t(day)) * 0x165667B19E3779F9ull);
+  const size_t h = static_cast<size_t>((key ^ (key >> 31)) * 0x9E3779B97F4A7C15ull >> 40) % Frame::kChartMemo;
+  auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == eccn && m.country == country && m.date == day; };
+  size_t slot = h;
+  if (!hit(f.chart_memo[h])) {
+    const size_t other = h ^ 1;
+    if (hit(f.chart_memo[other])) {
+      slot = other;
+    } else {
+      if (!f.chart_memo[h].valid || f.chart_memo[other].valid) {
+        // Keep the newer of the two: the older entry moves aside to the other slot.
+        if (f.chart_memo[h].valid) {
+          f.chart_memo[other] = f.chart_memo[h];
+          std::copy_n(f.chart_rows[h], f.chart_memo[h].n_rows, f.chart_rows[other]);
+        }
+      } else {
+        slot = other;
+      }
+      ChartMemo& m = f.chart_memo[slot];
+      int n_rows = 0;
+      m.value = refdata_->ChartRequires(Symbol::FromId(eccn), Symbol::FromId(country), f.in->date, f.chart_rows[slot],
+                                        &n_rows, kMaxEvidence);
+      m.n_rows = static_cast<uint8_t>(n_rows);
+      m.eccn = eccn;
+      m.country = country;
+      m.date = day;
+      m.valid = true;
+    }
+  }
+  const ChartMemo& m = f.chart_memo[slot];
+  for (int i = 0; i < m.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = f.chart_rows[slot][i];
+  return m.value;
 }
 
 Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const {

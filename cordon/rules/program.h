@@ -119,15 +119,16 @@ struct EccnMemo {
   Tri value = Tri::kUnknown;
 };
 
-// One remembered Country Chart answer: classification x destination x date, with its rows.
+// One remembered Country Chart answer: classification x destination x date. Its evidence rows are in
+// Frame::chart_rows (read only when n_rows > 0), so that four keys share a cache line.
 struct ChartMemo {
-  bool valid = false;
   uint32_t eccn = 0, country = 0;
   int32_t date = 0;
   Tri value = Tri::kUnknown;
-  int n_rows = 0;
-  const ChartRow* rows[kMaxEvidence] = {};
+  uint8_t n_rows = 0;
+  bool valid = false;
 };
+static_assert(sizeof(ChartMemo) == 16, "ChartMemo must stay small");
 
 // One remembered contains_text answer (text symbol x lower-case needle symbol).
 struct TextMemo {
@@ -147,6 +148,7 @@ struct Frame {
   // Sized so that the answers of a working set of classifications x destinations x dates stay.
   static constexpr int kChartMemo = 512;  // two-way: a key lives in slot h or h ^ 1
   ChartMemo chart_memo[kChartMemo];
+  const ChartRow* chart_rows[kChartMemo][kMaxEvidence];
   // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
   // and every determination of the same date, so a small direct-mapped memo keeps them.
   // Plain (non-hierarchical) set membership is remembered in the same memo.
@@ -352,6 +354,8 @@ class Program {
                                     : PlainInSet(sym, info.set, f, info.dated);
   }
   Tri Intersects(const Ins& i, Frame& f) const;
+  // chart_requires(eccn, country) through the frame's memo, its rows added to the evidence.
+  Tri ChartTest(uint32_t eccn, uint32_t country, Frame& f) const;
   Tri ContainsText(uint32_t hay, uint32_t needle, Frame& f) const;
   std::vector<SetInfo> set_info_;
   std::vector<Ins> code_;
