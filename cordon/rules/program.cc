@@ -1340,8 +1340,18 @@ void Program::EmitRoot(int root) {
   Ins ret;
   ret.op = kVRet;
   code_.push_back(ret);
-  if (roots_.size() < nodes_.size()) roots_.resize(nodes_.size());
-  Root& r = roots_[static_cast<size_t>(root)];
+  if (root_of_.size() < nodes_.size()) root_of_.resize(nodes_.size(), kNoRoot);
+  uint16_t& id = root_of_[static_cast<size_t>(root)];
+  if (id == kNoRoot) {
+    if (roots_.size() >= kNoRoot) {
+      // More roots than the map can name: this condition is walked instead.
+      code_.resize(start);
+      return;
+    }
+    id = static_cast<uint16_t>(roots_.size());
+    roots_.emplace_back();
+  }
+  Root& r = roots_[id];
   r = Root{};
   r.pc = static_cast<int32_t>(start);
   // The guard: a root `and` whose first conjunct is a fused leaf comparing a symbol or reading
@@ -1711,10 +1721,11 @@ Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const
 // (Run is entered by a tail jump).
 Tri Program::Truth(int node, Frame& f) const {
   const size_t i = static_cast<size_t>(node);
-  if (i >= roots_.size() || roots_[i].pc < 0) return Walk(node, f);
-  const Root& r = roots_[i];
-  if (r.guard != kNoGuard && GuardFalse(r, f)) return Tri::kFalse;
-  return Run(r.pc, f);
+  if (i >= root_of_.size() || root_of_[i] == kNoRoot) return Walk(node, f);
+  const Root& r = roots_[root_of_[i]];
+  const GuardState g = Guard(r, f);
+  if (g == kGuardFails) return Tri::kFalse;
+  return Run(r.pc + (g == kGuardPasses ? 1 : 0), f);
 }
 
 #pragma GCC diagnostic push

@@ -281,7 +281,7 @@ class Program {
   Tri Walk(int node, Frame& f) const;
   // Whether Truth(node) runs compiled code, and the size of all code (tests, docs).
   bool Compiled(int node) const {
-    return static_cast<size_t>(node) < roots_.size() && roots_[static_cast<size_t>(node)].pc >= 0;
+    return static_cast<size_t>(node) < root_of_.size() && root_of_[static_cast<size_t>(node)] != kNoRoot;
   }
   size_t code_size() const { return code_.size(); }
 
@@ -361,30 +361,43 @@ class Program {
   std::vector<Ins> code_;
   // A compiled root condition: its entry, and a copy of its first conjunct when that is a test of
   // a remembered fact or of the item's classification or subjection. Most rules are false there;
-  // Truth answers those inline, without entering Run (the first leaf, false, leaves nothing behind).
-  enum Guard : uint8_t { kNoGuard, kGuardTxSym, kGuardUnitSym, kGuardClassSym, kGuardSubject };
+  // Truth answers those inline, without entering Run (the first leaf, false, leaves nothing behind),
+  // and starts Run past it when it is true.
+  enum GuardKind : uint8_t { kNoGuard, kGuardTxSym, kGuardUnitSym, kGuardClassSym, kGuardSubject };
   struct Root {
     int32_t pc = -1;
-    Guard guard = kNoGuard;
+    GuardKind guard = kNoGuard;
     uint8_t neg = 0;
     uint16_t fact = 0;  // the fact memo slot (kGuardTxSym, kGuardUnitSym)
     uint16_t arg = 0;   // the regime index (kGuardClassSym, kGuardSubject)
     uint32_t sym = 0;
   };
-  // Whether the root's first conjunct is false now, read without side effects.
-  bool GuardFalse(const Root& r, const Frame& f) const {
+  // The root's first conjunct as far as it can be read now without side effects: decided false
+  // (the root is false), decided true (Run may start past it: a true conjunct leaves nothing
+  // behind), or to be run (not loaded yet, unknown, or no guard).
+  enum GuardState : uint8_t { kGuardRun, kGuardFails, kGuardPasses };
+  GuardState Guard(const Root& r, const Frame& f) const {
+    auto state = [&r](bool holds) { return holds != (r.neg != 0) ? kGuardPasses : kGuardFails; };
     if (r.guard == kGuardTxSym || r.guard == kGuardUnitSym) {
       const FactMemo& m = f.facts[r.fact];
       const uint32_t stamp = r.guard == kGuardTxSym ? f.tx_stamp : f.unit_stamp;
-      return m.stamp == stamp && f.tx_stamp != 0 && m.v.k == Val::kSym && (m.v.sym == r.sym) == (r.neg != 0);
+      if (m.stamp != stamp || f.tx_stamp == 0 || m.v.k != Val::kSym) return kGuardRun;
+      return state(m.v.sym == r.sym);
     }
     const UnitView* u = f.unit;
-    if (!u || !u->item) return false;
-    if (r.guard == kGuardSubject) return u->subject[r.arg] == (r.neg ? Tri::kTrue : Tri::kFalse);
+    if (r.guard == kNoGuard || !u || !u->item) return kGuardRun;
+    if (r.guard == kGuardSubject) {
+      const Tri t = u->subject[r.arg];
+      return t == Tri::kUnknown ? kGuardRun : state(t == Tri::kTrue);
+    }
     const Symbol c = u->derived_by[r.arg] >= 0 ? u->derived_class[r.arg] : u->given_class[r.arg];
-    return !c.empty() && (c.id() == r.sym) == (r.neg != 0);
+    return c.empty() ? kGuardRun : state(c.id() == r.sym);
   }
-  std::vector<Root> roots_;  // by node
+  // The compiled roots in compile order, which is the order the evaluator asks for them: the
+  // records of consecutive rules share cache lines. root_of_ maps a node to its record.
+  static constexpr uint16_t kNoRoot = 0xFFFF;
+  std::vector<Root> roots_;
+  std::vector<uint16_t> root_of_;  // by node
   bool emit_failed_ = false;
 
   const ReferenceData* refdata_;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <utility>
 
 namespace cordon::rules {
 namespace {
@@ -249,7 +250,9 @@ TEST_F(ProgramTest, FirstConjunctGuardAgreesWithTheCode) {
   const std::vector<std::string> roots = {
       "destination == \"CN\" and facility.node_nm <= 16", "not destination == \"CN\" and facility.node_nm <= 16",
       "item.made_in != \"US\" and facility.node_nm <= 16", "item.class.US == \"3B001.c\" and facility.node_nm <= 16",
-      "item.subject and facility.node_nm <= 16", "not item.subject and facility.node_nm <= 16"};
+      "item.subject and facility.node_nm <= 16", "not item.subject and facility.node_nm <= 16",
+      "destination == \"CN\" and facility.node_nm <= 16 and item.class.US == \"3B001.c\"",
+      "destination == \"CN\" and (facility.node_nm <= 16 or item.made_in == \"JP\")"};
   for (const auto& text : roots) {
     const int n = Compile(text);
     for (const char* dest : {"CN", "US"}) {
@@ -261,14 +264,19 @@ TEST_F(ProgramTest, FirstConjunctGuardAgreesWithTheCode) {
         f.NewEvaluation();
         f.SetUnit(&c.in.units[0]);
         Tri first = Tri::kFalse, second = Tri::kFalse;
-        for (Tri* t : {&first, &second}) {
+        int first_missing = 0, second_missing = 0;
+        for (auto [t, missing] : {std::pair{&first, &first_missing}, std::pair{&second, &second_missing}}) {
           f.Reset();
           *t = prog_.Truth(n, f);
+          *missing = f.n_missing;
         }
         f.Reset();
         const Tri walked = prog_.Walk(n, f);
         EXPECT_EQ(static_cast<int>(first), static_cast<int>(walked)) << text;
         EXPECT_EQ(static_cast<int>(second), static_cast<int>(walked)) << text;
+        // A guard that passes starts Run past the first conjunct: the rest runs as before.
+        EXPECT_EQ(first_missing, f.n_missing) << text;
+        EXPECT_EQ(second_missing, f.n_missing) << text;
       }
     }
   }
