@@ -1256,7 +1256,7 @@ namespace {
 
 #define CORDON_VM_LEAVES(X)                                                                              \
   X(FactBool) X(EqSym) X(CmpNum) X(CmpDate) X(InSet) X(InList) X(Intersects) X(Contains) X(Listed) \
-  X(Const) X(Test) X(Walk) X(AnyListed)
+  X(Const) X(Test) X(Walk) X(AnyListed) X(HasSym) X(Known) X(OnlyVia) X(Chart)
 enum VOp : uint8_t {
 #define CORDON_VM_ENUM(name) kV##name, kV##name##And, kV##name##Or,
   CORDON_VM_LEAVES(CORDON_VM_ENUM)
@@ -1544,6 +1544,10 @@ int Program::EmitBool(int idx, int level, bool root) {
       } else if (n.op == Op::kFactInList || (n.op == Op::kIn && b.op == Op::kConstList)) {
         leaf = operand_leaf(kVInList, n.a, {Type::kSym, Type::kAny});
         if (leaf >= 0) code_[leaf].sym = static_cast<uint32_t>(n.op == Op::kFactInList ? n.list : b.list);
+      } else if (n.op == Op::kIn && nodes_[n.a].op == Op::kConstSym) {
+        // "US" in route: a constant looked up in a list fact.
+        leaf = operand_leaf(kVHasSym, n.b, {Type::kList});
+        if (leaf >= 0) code_[leaf].sym = nodes_[n.a].sym;
       }
       if (leaf >= 0) return leaf;
       break;
@@ -1571,6 +1575,27 @@ int Program::EmitBool(int idx, int level, bool root) {
     case Op::kListed:
     case Op::kFootnote:
       return EmitLeaf(kVListed, idx);
+    case Op::kKnown: {
+      const int leaf = operand_leaf(kVKnown, n.a, {Type::kBool, Type::kNum, Type::kSym, Type::kDate, Type::kList, Type::kAny});
+      if (leaf >= 0) return leaf;
+      break;
+    }
+    case Op::kSubjectOnlyVia: {
+      const int leaf = EmitLeaf(kVOnlyVia, idx);
+      code_[leaf].arg = static_cast<uint16_t>(n.slot);
+      code_[leaf].info = static_cast<uint32_t>(n.c);
+      return leaf;
+    }
+    case Op::kChartRequires: {
+      // chart_requires(x, f) with f a transaction fact (the destination): its memo slot in sym.
+      const Node& b = nodes_[n.b];
+      if (b.op != Op::kFact || kFactMemo.c[static_cast<int>(b.fact)] != 1) break;
+      const int leaf = operand_leaf(kVChart, n.a, {Type::kSym});
+      if (leaf < 0) break;
+      code_[leaf].sym = static_cast<uint32_t>(b.fact);
+      code_[leaf].info = static_cast<uint32_t>(n.b);
+      return leaf;
+    }
     default:
       break;
   }
@@ -1792,6 +1817,43 @@ Tri Program::Run(int pc, Frame& f) const {
     const PartyView* party = PartyVar(nodes_[n.a], f);
     return party ? Negate(Listed(n, *party, f), i.neg) : Tri::kUnknown;
   };
+  auto has_sym = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kList ? FromBool(ListHas(v, i.sym), i.neg) : Tri::kUnknown;
+  };
+  auto known = [&](const Ins& i) __attribute__((always_inline)) {
+    // Whether the operand is known: its missing-fact record, if any, is not kept.
+    const int before = f.n_missing;
+    const Val v = LoadOperandFast(i, f);
+    f.n_missing = before;
+    return FromBool(v.k != Val::kUnknown, i.neg);
+  };
+  auto only_via = [&](const Ins& i) __attribute__((always_inline)) {
+    // Test's subject_only_via: subject, and only through rules the prefixes cover.
+    const UnitView* u = f.unit;
+    if (!u || u->subject[i.arg] == Tri::kUnknown) return Tri::kUnknown;
+    if (u->subject[i.arg] == Tri::kFalse || u->n_subject_rules[i.arg] == 0) return FromBool(false, i.neg);
+    const std::vector<bool>& covered = rule_sets_[i.info];
+    bool all = true;
+    for (int k = 0; k < u->n_subject_rules[i.arg] && all; ++k) {
+      const size_t r = static_cast<size_t>(u->subject_rules[i.arg][k]);
+      all = r < covered.size() && covered[r];
+    }
+    return FromBool(all, i.neg);
+  };
+  auto chart = [&](const Ins& i) __attribute__((always_inline)) {
+    // Test's chart_requires with the second operand a transaction fact (Ins::sym its memo slot).
+    const Val e = LoadOperandFast(i, f);
+    Ins second;
+    second.src = kSrcTx;
+    second.fact = static_cast<uint16_t>(i.sym);
+    second.a = static_cast<int32_t>(i.info);
+    const Val c = LoadOperandFast(second, f);
+    if (e.k != Val::kSym || c.k != Val::kSym) return Tri::kUnknown;
+    const Tri t = ChartTest(e.sym, c.sym, f);
+    if (t == Tri::kUnknown && i.src != kSrcField) AddMissingFact(nodes_[i.a], f);
+    return Negate(t, i.neg);
+  };
   auto constant = [&](const Ins& i) __attribute__((always_inline)) { return FromBool(i.sym != 0, i.neg); };
   auto test = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Test(nodes_[i.a], f), i.neg); };
   auto walk = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Walk(i.a, f), i.neg); };
@@ -1848,6 +1910,10 @@ Tri Program::Run(int pc, Frame& f) const {
   CORDON_VM_LEAF(Test, test)
   CORDON_VM_LEAF(Walk, walk)
   CORDON_VM_LEAF(AnyListed, any_listed)
+  CORDON_VM_LEAF(HasSym, has_sym)
+  CORDON_VM_LEAF(Known, known)
+  CORDON_VM_LEAF(OnlyVia, only_via)
+  CORDON_VM_LEAF(Chart, chart)
 L_Ret:
   return acc;
 L_Not:
