@@ -1079,37 +1079,7 @@ Tri Program::Test(const Node& n, Frame& f) const {
     case Op::kChartRequires: {
       Val e = Leaf(n.a, f), c = Leaf(n.b, f);
       if (e.k != Val::kSym || c.k != Val::kSym) return Tri::kUnknown;
-      // The Country Chart answer is the same for every rule and determination of the same
-      // classification, destination and date: remembered in the frame with its evidence rows.
-      const int32_t day = f.in->date.days();
-      const uint64_t key = (uint64_t{e.sym} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{c.sym} << 20) ^ uint64_t(uint32_t(day));
-      const size_t h = (key ^ (key >> 29)) % Frame::kChartMemo;
-      auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == e.sym && m.country == c.sym && m.date == day; };
-      ChartMemo* mp = &f.chart_memo[h];
-      if (!hit(*mp)) {
-        ChartMemo* other = &f.chart_memo[h ^ 1];
-        if (hit(*other)) {
-          mp = other;
-        } else if (!mp->valid || other->valid) {
-          // Keep the newer of the two: the older entry moves aside to the other slot.
-          if (mp->valid) *other = *mp;
-          mp->valid = false;
-        } else {
-          mp = other;
-        }
-      }
-      ChartMemo& memo = *mp;
-      if (!(memo.valid && memo.eccn == e.sym && memo.country == c.sym && memo.date == day)) {
-        memo.n_rows = 0;
-        memo.value = refdata_->ChartRequires(Symbol::FromId(e.sym), Symbol::FromId(c.sym), f.in->date, memo.rows,
-                                             &memo.n_rows, kMaxEvidence);
-        memo.eccn = e.sym;
-        memo.country = c.sym;
-        memo.date = day;
-        memo.valid = true;
-      }
-      Tri t = memo.value;
-      for (int i = 0; i < memo.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = memo.rows[i];
+      const Tri t = ChartTest(e.sym, c.sym, f);
       if (t == Tri::kUnknown) {
         const Node& lhs = nodes_[n.a];
         if (lhs.op == Op::kFact) f.AddMissing(MissingRef{lhs.fact, lhs.sym, -3});
@@ -1286,7 +1256,7 @@ namespace {
 
 #define CORDON_VM_LEAVES(X)                                                                              \
   X(FactBool) X(EqSym) X(CmpNum) X(CmpDate) X(InSet) X(InList) X(Intersects) X(Contains) X(Listed) \
-  X(Const) X(Test) X(Walk) X(AnyListed)
+  X(Const) X(Test) X(Walk) X(AnyListed) X(HasSym) X(Known) X(OnlyVia) X(Chart)
 enum VOp : uint8_t {
 #define CORDON_VM_ENUM(name) kV##name, kV##name##And, kV##name##Or,
   CORDON_VM_LEAVES(CORDON_VM_ENUM)
@@ -1370,8 +1340,18 @@ void Program::EmitRoot(int root) {
   Ins ret;
   ret.op = kVRet;
   code_.push_back(ret);
-  if (roots_.size() < nodes_.size()) roots_.resize(nodes_.size());
-  Root& r = roots_[static_cast<size_t>(root)];
+  if (root_of_.size() < nodes_.size()) root_of_.resize(nodes_.size(), kNoRoot);
+  uint16_t& id = root_of_[static_cast<size_t>(root)];
+  if (id == kNoRoot) {
+    if (roots_.size() >= kNoRoot) {
+      // More roots than the map can name: this condition is walked instead.
+      code_.resize(start);
+      return;
+    }
+    id = static_cast<uint16_t>(roots_.size());
+    roots_.emplace_back();
+  }
+  Root& r = roots_[id];
   r = Root{};
   r.pc = static_cast<int32_t>(start);
   // The guard: a root `and` whose first conjunct is a fused leaf comparing a symbol or reading
@@ -1564,6 +1544,10 @@ int Program::EmitBool(int idx, int level, bool root) {
       } else if (n.op == Op::kFactInList || (n.op == Op::kIn && b.op == Op::kConstList)) {
         leaf = operand_leaf(kVInList, n.a, {Type::kSym, Type::kAny});
         if (leaf >= 0) code_[leaf].sym = static_cast<uint32_t>(n.op == Op::kFactInList ? n.list : b.list);
+      } else if (n.op == Op::kIn && nodes_[n.a].op == Op::kConstSym) {
+        // "US" in route: a constant looked up in a list fact.
+        leaf = operand_leaf(kVHasSym, n.b, {Type::kList});
+        if (leaf >= 0) code_[leaf].sym = nodes_[n.a].sym;
       }
       if (leaf >= 0) return leaf;
       break;
@@ -1591,6 +1575,27 @@ int Program::EmitBool(int idx, int level, bool root) {
     case Op::kListed:
     case Op::kFootnote:
       return EmitLeaf(kVListed, idx);
+    case Op::kKnown: {
+      const int leaf = operand_leaf(kVKnown, n.a, {Type::kBool, Type::kNum, Type::kSym, Type::kDate, Type::kList, Type::kAny});
+      if (leaf >= 0) return leaf;
+      break;
+    }
+    case Op::kSubjectOnlyVia: {
+      const int leaf = EmitLeaf(kVOnlyVia, idx);
+      code_[leaf].arg = static_cast<uint16_t>(n.slot);
+      code_[leaf].info = static_cast<uint32_t>(n.c);
+      return leaf;
+    }
+    case Op::kChartRequires: {
+      // chart_requires(x, f) with f a transaction fact (the destination): its memo slot in sym.
+      const Node& b = nodes_[n.b];
+      if (b.op != Op::kFact || kFactMemo.c[static_cast<int>(b.fact)] != 1) break;
+      const int leaf = operand_leaf(kVChart, n.a, {Type::kSym});
+      if (leaf < 0) break;
+      code_[leaf].sym = static_cast<uint32_t>(b.fact);
+      code_[leaf].info = static_cast<uint32_t>(n.b);
+      return leaf;
+    }
     default:
       break;
   }
@@ -1679,6 +1684,47 @@ Tri Program::Intersects(const Ins& i, Frame& f) const {
   return FromBool(hit, i.neg);
 }
 
+Tri Program::ChartTest(uint32_t eccn, uint32_t country, Frame& f) const {
+  // The Country Chart answer is the same for every rule and determination of the same
+  // classification, destination and date: remembered in the frame with its evidence rows. The
+  // slot comes from the high bits of a multiplicative hash, where every key bit counts (symbol
+  // ids are small: their low bits alone would put every destination in the same slot).
+  const int32_t day = f.in->date.days();
+  const uint64_t key = (uint64_t{eccn} * 0x9E3779B97F4A7C15ull) ^ (uint64_t{country} * 0xC2B2AE3D27D4EB4Full) ^
+                       (uint64_t(uint32_t(day)) * 0x165667B19E3779F9ull);
+  const size_t h = static_cast<size_t>((key ^ (key >> 31)) * 0x9E3779B97F4A7C15ull >> 40) % Frame::kChartMemo;
+  auto hit = [&](const ChartMemo& m) { return m.valid && m.eccn == eccn && m.country == country && m.date == day; };
+  size_t slot = h;
+  if (!hit(f.chart_memo[h])) {
+    const size_t other = h ^ 1;
+    if (hit(f.chart_memo[other])) {
+      slot = other;
+    } else {
+      if (!f.chart_memo[h].valid || f.chart_memo[other].valid) {
+        // Keep the newer of the two: the older entry moves aside to the other slot.
+        if (f.chart_memo[h].valid) {
+          f.chart_memo[other] = f.chart_memo[h];
+          std::copy_n(f.chart_rows[h], f.chart_memo[h].n_rows, f.chart_rows[other]);
+        }
+      } else {
+        slot = other;
+      }
+      ChartMemo& m = f.chart_memo[slot];
+      int n_rows = 0;
+      m.value = refdata_->ChartRequires(Symbol::FromId(eccn), Symbol::FromId(country), f.in->date, f.chart_rows[slot],
+                                        &n_rows, kMaxEvidence);
+      m.n_rows = static_cast<uint8_t>(n_rows);
+      m.eccn = eccn;
+      m.country = country;
+      m.date = day;
+      m.valid = true;
+    }
+  }
+  const ChartMemo& m = f.chart_memo[slot];
+  for (int i = 0; i < m.n_rows && f.n_rows < kMaxEvidence; ++i) f.rows[f.n_rows++] = f.chart_rows[slot][i];
+  return m.value;
+}
+
 Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const {
   // The answer depends on the two texts only: remembered in the frame.
   const uint32_t h = (hay_sym * 2654435761u ^ needle_sym * 40503u) >> 8;
@@ -1700,10 +1746,11 @@ Tri Program::ContainsText(uint32_t hay_sym, uint32_t needle_sym, Frame& f) const
 // (Run is entered by a tail jump).
 Tri Program::Truth(int node, Frame& f) const {
   const size_t i = static_cast<size_t>(node);
-  if (i >= roots_.size() || roots_[i].pc < 0) return Walk(node, f);
-  const Root& r = roots_[i];
-  if (r.guard != kNoGuard && GuardFalse(r, f)) return Tri::kFalse;
-  return Run(r.pc, f);
+  if (i >= root_of_.size() || root_of_[i] == kNoRoot) return Walk(node, f);
+  const Root& r = roots_[root_of_[i]];
+  const GuardState g = Guard(r, f);
+  if (g == kGuardFails) return Tri::kFalse;
+  return Run(r.pc + (g == kGuardPasses ? 1 : 0), f);
 }
 
 #pragma GCC diagnostic push
@@ -1770,6 +1817,43 @@ Tri Program::Run(int pc, Frame& f) const {
     const PartyView* party = PartyVar(nodes_[n.a], f);
     return party ? Negate(Listed(n, *party, f), i.neg) : Tri::kUnknown;
   };
+  auto has_sym = [&](const Ins& i) __attribute__((always_inline)) {
+    const Val v = LoadOperandFast(i, f);
+    return v.k == Val::kList ? FromBool(ListHas(v, i.sym), i.neg) : Tri::kUnknown;
+  };
+  auto known = [&](const Ins& i) __attribute__((always_inline)) {
+    // Whether the operand is known: its missing-fact record, if any, is not kept.
+    const int before = f.n_missing;
+    const Val v = LoadOperandFast(i, f);
+    f.n_missing = before;
+    return FromBool(v.k != Val::kUnknown, i.neg);
+  };
+  auto only_via = [&](const Ins& i) __attribute__((always_inline)) {
+    // Test's subject_only_via: subject, and only through rules the prefixes cover.
+    const UnitView* u = f.unit;
+    if (!u || u->subject[i.arg] == Tri::kUnknown) return Tri::kUnknown;
+    if (u->subject[i.arg] == Tri::kFalse || u->n_subject_rules[i.arg] == 0) return FromBool(false, i.neg);
+    const std::vector<bool>& covered = rule_sets_[i.info];
+    bool all = true;
+    for (int k = 0; k < u->n_subject_rules[i.arg] && all; ++k) {
+      const size_t r = static_cast<size_t>(u->subject_rules[i.arg][k]);
+      all = r < covered.size() && covered[r];
+    }
+    return FromBool(all, i.neg);
+  };
+  auto chart = [&](const Ins& i) __attribute__((always_inline)) {
+    // Test's chart_requires with the second operand a transaction fact (Ins::sym its memo slot).
+    const Val e = LoadOperandFast(i, f);
+    Ins second;
+    second.src = kSrcTx;
+    second.fact = static_cast<uint16_t>(i.sym);
+    second.a = static_cast<int32_t>(i.info);
+    const Val c = LoadOperandFast(second, f);
+    if (e.k != Val::kSym || c.k != Val::kSym) return Tri::kUnknown;
+    const Tri t = ChartTest(e.sym, c.sym, f);
+    if (t == Tri::kUnknown && i.src != kSrcField) AddMissingFact(nodes_[i.a], f);
+    return Negate(t, i.neg);
+  };
   auto constant = [&](const Ins& i) __attribute__((always_inline)) { return FromBool(i.sym != 0, i.neg); };
   auto test = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Test(nodes_[i.a], f), i.neg); };
   auto walk = [&](const Ins& i) __attribute__((always_inline)) { return Negate(Walk(i.a, f), i.neg); };
@@ -1826,6 +1910,10 @@ Tri Program::Run(int pc, Frame& f) const {
   CORDON_VM_LEAF(Test, test)
   CORDON_VM_LEAF(Walk, walk)
   CORDON_VM_LEAF(AnyListed, any_listed)
+  CORDON_VM_LEAF(HasSym, has_sym)
+  CORDON_VM_LEAF(Known, known)
+  CORDON_VM_LEAF(OnlyVia, only_via)
+  CORDON_VM_LEAF(Chart, chart)
 L_Ret:
   return acc;
 L_Not:

@@ -119,15 +119,16 @@ struct EccnMemo {
   Tri value = Tri::kUnknown;
 };
 
-// One remembered Country Chart answer: classification x destination x date, with its rows.
+// One remembered Country Chart answer: classification x destination x date. Its evidence rows are in
+// Frame::chart_rows (read only when n_rows > 0), so that four keys share a cache line.
 struct ChartMemo {
-  bool valid = false;
   uint32_t eccn = 0, country = 0;
   int32_t date = 0;
   Tri value = Tri::kUnknown;
-  int n_rows = 0;
-  const ChartRow* rows[kMaxEvidence] = {};
+  uint8_t n_rows = 0;
+  bool valid = false;
 };
+static_assert(sizeof(ChartMemo) == 16, "ChartMemo must stay small");
 
 // One remembered contains_text answer (text symbol x lower-case needle symbol).
 struct TextMemo {
@@ -147,6 +148,7 @@ struct Frame {
   // Sized so that the answers of a working set of classifications x destinations x dates stay.
   static constexpr int kChartMemo = 512;  // two-way: a key lives in slot h or h ^ 1
   ChartMemo chart_memo[kChartMemo];
+  const ChartRow* chart_rows[kChartMemo][kMaxEvidence];
   // ECCN hierarchy tests compare text member by member; their answers are the same for every rule
   // and every determination of the same date, so a small direct-mapped memo keeps them.
   // Plain (non-hierarchical) set membership is remembered in the same memo.
@@ -279,7 +281,7 @@ class Program {
   Tri Walk(int node, Frame& f) const;
   // Whether Truth(node) runs compiled code, and the size of all code (tests, docs).
   bool Compiled(int node) const {
-    return static_cast<size_t>(node) < roots_.size() && roots_[static_cast<size_t>(node)].pc >= 0;
+    return static_cast<size_t>(node) < root_of_.size() && root_of_[static_cast<size_t>(node)] != kNoRoot;
   }
   size_t code_size() const { return code_.size(); }
 
@@ -352,35 +354,50 @@ class Program {
                                     : PlainInSet(sym, info.set, f, info.dated);
   }
   Tri Intersects(const Ins& i, Frame& f) const;
+  // chart_requires(eccn, country) through the frame's memo, its rows added to the evidence.
+  Tri ChartTest(uint32_t eccn, uint32_t country, Frame& f) const;
   Tri ContainsText(uint32_t hay, uint32_t needle, Frame& f) const;
   std::vector<SetInfo> set_info_;
   std::vector<Ins> code_;
   // A compiled root condition: its entry, and a copy of its first conjunct when that is a test of
   // a remembered fact or of the item's classification or subjection. Most rules are false there;
-  // Truth answers those inline, without entering Run (the first leaf, false, leaves nothing behind).
-  enum Guard : uint8_t { kNoGuard, kGuardTxSym, kGuardUnitSym, kGuardClassSym, kGuardSubject };
+  // Truth answers those inline, without entering Run (the first leaf, false, leaves nothing behind),
+  // and starts Run past it when it is true.
+  enum GuardKind : uint8_t { kNoGuard, kGuardTxSym, kGuardUnitSym, kGuardClassSym, kGuardSubject };
   struct Root {
     int32_t pc = -1;
-    Guard guard = kNoGuard;
+    GuardKind guard = kNoGuard;
     uint8_t neg = 0;
     uint16_t fact = 0;  // the fact memo slot (kGuardTxSym, kGuardUnitSym)
     uint16_t arg = 0;   // the regime index (kGuardClassSym, kGuardSubject)
     uint32_t sym = 0;
   };
-  // Whether the root's first conjunct is false now, read without side effects.
-  bool GuardFalse(const Root& r, const Frame& f) const {
+  // The root's first conjunct as far as it can be read now without side effects: decided false
+  // (the root is false), decided true (Run may start past it: a true conjunct leaves nothing
+  // behind), or to be run (not loaded yet, unknown, or no guard).
+  enum GuardState : uint8_t { kGuardRun, kGuardFails, kGuardPasses };
+  GuardState Guard(const Root& r, const Frame& f) const {
+    auto state = [&r](bool holds) { return holds != (r.neg != 0) ? kGuardPasses : kGuardFails; };
     if (r.guard == kGuardTxSym || r.guard == kGuardUnitSym) {
       const FactMemo& m = f.facts[r.fact];
       const uint32_t stamp = r.guard == kGuardTxSym ? f.tx_stamp : f.unit_stamp;
-      return m.stamp == stamp && f.tx_stamp != 0 && m.v.k == Val::kSym && (m.v.sym == r.sym) == (r.neg != 0);
+      if (m.stamp != stamp || f.tx_stamp == 0 || m.v.k != Val::kSym) return kGuardRun;
+      return state(m.v.sym == r.sym);
     }
     const UnitView* u = f.unit;
-    if (!u || !u->item) return false;
-    if (r.guard == kGuardSubject) return u->subject[r.arg] == (r.neg ? Tri::kTrue : Tri::kFalse);
+    if (r.guard == kNoGuard || !u || !u->item) return kGuardRun;
+    if (r.guard == kGuardSubject) {
+      const Tri t = u->subject[r.arg];
+      return t == Tri::kUnknown ? kGuardRun : state(t == Tri::kTrue);
+    }
     const Symbol c = u->derived_by[r.arg] >= 0 ? u->derived_class[r.arg] : u->given_class[r.arg];
-    return !c.empty() && (c.id() == r.sym) == (r.neg != 0);
+    return c.empty() ? kGuardRun : state(c.id() == r.sym);
   }
-  std::vector<Root> roots_;  // by node
+  // The compiled roots in compile order, which is the order the evaluator asks for them: the
+  // records of consecutive rules share cache lines. root_of_ maps a node to its record.
+  static constexpr uint16_t kNoRoot = 0xFFFF;
+  std::vector<Root> roots_;
+  std::vector<uint16_t> root_of_;  // by node
   bool emit_failed_ = false;
 
   const ReferenceData* refdata_;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <memory>
 #include <random>
+#include <utility>
 
 namespace cordon::rules {
 namespace {
@@ -75,6 +76,8 @@ class ProgramTest : public ::testing::Test {
     c.tx.date = *Date::Parse("2024-06-01");
     c.tx.activity = S("export");
     c.tx.destination = dest ? S(dest) : Symbol();
+    c.tx.route.clear();
+    if (made_in && made_in[0] != 'U') c.tx.route = {S(made_in), S("US")};
     c.tx.exporter.country = S("US");
     c.tx.items.assign(1, Item{});
     c.tx.items[0].made_in = made_in ? S(made_in) : Symbol();
@@ -249,7 +252,9 @@ TEST_F(ProgramTest, FirstConjunctGuardAgreesWithTheCode) {
   const std::vector<std::string> roots = {
       "destination == \"CN\" and facility.node_nm <= 16", "not destination == \"CN\" and facility.node_nm <= 16",
       "item.made_in != \"US\" and facility.node_nm <= 16", "item.class.US == \"3B001.c\" and facility.node_nm <= 16",
-      "item.subject and facility.node_nm <= 16", "not item.subject and facility.node_nm <= 16"};
+      "item.subject and facility.node_nm <= 16", "not item.subject and facility.node_nm <= 16",
+      "destination == \"CN\" and facility.node_nm <= 16 and item.class.US == \"3B001.c\"",
+      "destination == \"CN\" and (facility.node_nm <= 16 or item.made_in == \"JP\")"};
   for (const auto& text : roots) {
     const int n = Compile(text);
     for (const char* dest : {"CN", "US"}) {
@@ -261,17 +266,75 @@ TEST_F(ProgramTest, FirstConjunctGuardAgreesWithTheCode) {
         f.NewEvaluation();
         f.SetUnit(&c.in.units[0]);
         Tri first = Tri::kFalse, second = Tri::kFalse;
-        for (Tri* t : {&first, &second}) {
+        int first_missing = 0, second_missing = 0;
+        for (auto [t, missing] : {std::pair{&first, &first_missing}, std::pair{&second, &second_missing}}) {
           f.Reset();
           *t = prog_.Truth(n, f);
+          *missing = f.n_missing;
         }
         f.Reset();
         const Tri walked = prog_.Walk(n, f);
         EXPECT_EQ(static_cast<int>(first), static_cast<int>(walked)) << text;
         EXPECT_EQ(static_cast<int>(second), static_cast<int>(walked)) << text;
+        // A guard that passes starts Run past the first conjunct: the rest runs as before.
+        EXPECT_EQ(first_missing, f.n_missing) << text;
+        EXPECT_EQ(second_missing, f.n_missing) << text;
       }
     }
   }
+}
+
+TEST_F(ProgramTest, SubjectOnlyViaTheCoveredRules) {
+  const std::vector<std::string> ids = {"us.a.1", "us.b.1", "us.a.2"};
+  prog_.SetRuleIds(&ids);
+  const int n = Compile("subject_only_via([\"us.a\"]) and destination == \"CN\"");
+  const int m = Compile("destination == \"CN\" and not subject_only_via([\"us.a\"])");
+  Case c;
+  Fill(c, "CN", "JP", true, "3B001.c", {"CN"});
+  auto via = [&](std::vector<int16_t> rules, Tri subject) {
+    UnitView& u = c.in.units[0];
+    u.subject[0] = subject;
+    u.n_subject_rules[0] = static_cast<uint8_t>(rules.size());
+    for (size_t i = 0; i < rules.size(); ++i) u.subject_rules[0][i] = rules[i];
+  };
+  via({0, 2}, Tri::kTrue);
+  EXPECT_EQ(Both(n, c), Tri::kTrue);
+  EXPECT_EQ(Both(m, c), Tri::kFalse);
+  via({0, 1}, Tri::kTrue);
+  EXPECT_EQ(Both(n, c), Tri::kFalse) << "us.b.1 is not covered";
+  EXPECT_EQ(Both(m, c), Tri::kTrue);
+  via({}, Tri::kTrue);
+  EXPECT_EQ(Both(n, c), Tri::kFalse);
+  via({0}, Tri::kFalse);
+  EXPECT_EQ(Both(n, c), Tri::kFalse);
+  via({0}, Tri::kUnknown);
+  EXPECT_EQ(Both(n, c), Tri::kUnknown);
+  EXPECT_EQ(Both(m, c), Tri::kUnknown);
+}
+
+TEST_F(ProgramTest, FusedLeavesKeepTheirMissingFacts) {
+  // chart_requires with no chart data: unknown, naming the classification; known() names nothing.
+  const int chart = Compile("chart_requires(item.class.US, destination) or facility.node_nm <= 16");
+  const int known = Compile("known(facility.node_nm) or known(item.class.US) and \"US\" in route");
+  Case c;
+  std::vector<MissingRef> missing;
+  Fill(c, "CN", "JP", false, "3B001.c", {"CN"});
+  EXPECT_EQ(Both(chart, c, &missing), Tri::kUnknown);
+  ASSERT_EQ(missing.size(), 2u);
+  EXPECT_EQ(missing[0].fact, Fact::kItemClass);
+  EXPECT_EQ(missing[1].fact, Fact::kFacNode);
+  Fill(c, nullptr, "JP", false, "EAR99", {"CN"});
+  EXPECT_EQ(Both(chart, c, &missing), Tri::kUnknown);
+  ASSERT_EQ(missing.size(), 2u);
+  EXPECT_EQ(missing[0].fact, Fact::kDestination) << "the second operand's record";
+  Fill(c, "CN", "JP", false, "EAR99", {"CN"});
+  EXPECT_EQ(Both(chart, c, &missing), Tri::kUnknown);
+  ASSERT_EQ(missing.size(), 1u) << "EAR99 is on no chart row: false, only the node is missing";
+  EXPECT_EQ(Both(known, c, &missing), Tri::kTrue);
+  EXPECT_TRUE(missing.empty());
+  Fill(c, "CN", "US", false, nullptr, {"CN"});
+  EXPECT_EQ(Both(known, c, &missing), Tri::kFalse) << "nothing known, and no route";
+  EXPECT_TRUE(missing.empty()) << "known() keeps no record of what it found missing";
 }
 
 // Random conditions over facts that are known in some transactions and unknown in others: the
@@ -283,7 +346,10 @@ TEST_F(ProgramTest, RandomConditionsAgreeWithTheTreeWalk) {
       "item.subject", "t.cn", "t.node", "t.nested", "any(p in parties: p.country == \"CN\")",
       "any(p in parties: p.country == \"CN\" and p.role == \"end_user\")", "exporter.country == \"US\"",
       "intersects(item.us_technology, @t.eccn)", "contains_text(item.class.US, \"3b\")", "date >= 2024-01-01",
-      "item.quantity > 5", "item.class.US == \"3B001.c\"", "facility.node_nm + 1 > 8"};
+      "item.quantity > 5", "item.class.US == \"3B001.c\"", "facility.node_nm + 1 > 8",
+      // Fused leaves (Program::EmitBool): a constant in a list fact, known(), chart_requires().
+      "\"US\" in route", "not \"SG\" in route", "known(item.class.US)", "not known(facility.ic)",
+      "chart_requires(item.class.US, destination)", "not chart_requires(item.class.US, destination)"};
   std::mt19937 rng(7);
   std::function<std::string(int)> gen = [&](int depth) -> std::string {
     const int pick = static_cast<int>(rng() % 6);
@@ -297,7 +363,7 @@ TEST_F(ProgramTest, RandomConditionsAgreeWithTheTreeWalk) {
   std::vector<Case> cases(6);
   Fill(cases[0], "CN", "JP", true, "3B001.c", {"CN"});
   Fill(cases[1], "CN", "JP", false, "3B001", {nullptr, "DE"}, Tri::kUnknown);
-  Fill(cases[2], "US", "US", false, "3B991", {"CN"}, Tri::kFalse);
+  Fill(cases[2], "US", "US", false, "EAR99", {"CN"}, Tri::kFalse);  // on no chart row: false
   Fill(cases[3], nullptr, nullptr, false, nullptr, {nullptr});
   Fill(cases[4], "MO", "KR", true, "3A090.a", {}, Tri::kUnknown);
   Fill(cases[5], "DE", nullptr, true, "3B001.c.1", {"DE", nullptr});
