@@ -98,8 +98,6 @@ class RuleSet {
   const std::vector<Rule>& rules() const { return rules_; }
   const std::vector<Symbol>& regimes() const { return regimes_; }
   int RegimeIndex(Symbol regime) const;
-  // The rules of one regime in force over a span of dates, in stage order, and split by the
-  // evaluator's passes so that no pass walks rules it would skip.
   // What the evaluator reads of a rule for every item, packed 16 bytes to a rule so that one
   // pass touches a few contiguous cache lines rather than a whole Rule (strings, vectors) each.
   struct HotRule {
@@ -112,6 +110,8 @@ class RuleSet {
     bool verified;
   };
   static_assert(sizeof(HotRule) == 16);
+  // The rules of one regime in force over a span of dates, in stage order, and split by the
+  // evaluator's passes so that no pass walks rules it would skip.
   struct ActiveRules {
     std::vector<int> rules;              // all of them, in stage order
     // The classification and scope stages, in two passes. scope_pass: all of them; or, when
